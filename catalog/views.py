@@ -1,0 +1,122 @@
+"""Catalogue pages served from the database with a fixed number of queries.
+
+Oscar's own CatalogueView and ProductCategoryView are built on Haystack;
+these replace them (Oscar's catalogue app loads them by name) and add the
+search view that the forked search app mounts at /search/.
+"""
+
+from django.conf import settings
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import ListView, TemplateView
+from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
+from oscar.core.loading import get_model
+
+from catalog.forms import ProductFilterForm
+from catalog.selectors import ProductFilters, product_facets, product_list
+from catalog.weights import price_per_jin, price_per_kg
+
+Category = get_model("catalogue", "Category")
+Product = get_model("catalogue", "Product")
+
+
+def attach_purchase_info(products, strategy) -> None:
+    """Price, availability and per-weight prices on each product, from prefetched rows."""
+    for product in products:
+        info = strategy.fetch_for_product(product)
+        product.purchase = info
+        unit_price = info.price.incl_tax if info.price.exists else None
+        product.unit_price_shown = unit_price
+        product.per_kg = price_per_kg(unit_price, product.net_weight_g)
+        product.per_jin = price_per_jin(unit_price, product.net_weight_g)
+        images = product.images.all()
+        product.first_image = images[0] if images else None
+
+
+class ProductListView(ListView):
+    template_name = "oscar/catalogue/farm_browse.html"
+    context_object_name = "products"
+    paginate_by = settings.OSCAR_PRODUCTS_PER_PAGE
+    summary = _("All products")
+    category = None
+
+    def get_filters(self) -> ProductFilters:
+        self.filter_form = ProductFilterForm(self.request.GET)
+        return self.filter_form.to_filters(category=self.category)
+
+    def get_queryset(self):
+        self.filters = self.get_filters()
+        return product_list(filters=self.filters)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        attach_purchase_info(ctx["products"], self.request.strategy)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx.update(
+            summary=self.summary,
+            category=self.category,
+            filters=self.filters,
+            filter_form=self.filter_form,
+            facets=product_facets(filters=self.filters),
+            query_without_page=query.urlencode(),
+        )
+        return ctx
+
+
+class CatalogueView(ProductListView):
+    pass
+
+
+class ProductCategoryView(ProductListView):
+    def get(self, request, *args, **kwargs):
+        self.category = get_object_or_404(Category.objects.browsable(), pk=kwargs["pk"])
+        expected = self.category.get_absolute_url()
+        if request.path != expected:
+            query = request.META.get("QUERY_STRING")
+            return HttpResponsePermanentRedirect(f"{expected}?{query}" if query else expected)
+        self.summary = self.category.name
+        return super().get(request, *args, **kwargs)
+
+
+class ProductSearchView(ProductListView):
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.filters.query:
+            self.summary = _("Products matching “%(q)s”") % {"q": self.filters.query}
+            response.context_data["summary"] = self.summary
+        return response
+
+
+class ProductDetailView(OscarProductDetailView):
+    def get_object(self, queryset=None):
+        if hasattr(self, "object"):
+            return self.object
+        try:
+            return (
+                Product.objects.select_related(
+                    "product_class", "origin_village__town", "seller__partner", "parent"
+                )
+                .prefetch_related("images", "stockrecords")
+                .get(pk=self.kwargs["pk"])
+            )
+        except Product.DoesNotExist as exc:
+            raise Http404 from exc
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        attach_purchase_info([self.object], self.request.strategy)
+        return ctx
+
+
+class HomeView(TemplateView):
+    template_name = "oscar/home.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        products = list(product_list(filters=ProductFilters())[:8])
+        attach_purchase_info(products, self.request.strategy)
+        ctx["featured_products"] = products
+        ctx["facets"] = product_facets(filters=ProductFilters())
+        return ctx

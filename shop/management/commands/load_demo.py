@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from shop.demo_world import DEMO_ACCOUNTS, demo_world_load
+
+
+class Command(BaseCommand):
+    help = "Build (or bring up to date) the Taibao demo world. Safe to run again."
+
+    def handle(self, *args, **options):
+        summary = demo_world_load()
+        self.stdout.write(self.style.SUCCESS(f"Taibao demo ready: {summary}"))
+        for account in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {account.role:<17} {account.email}")
