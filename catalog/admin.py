@@ -1,1 +1,1 @@
-from oscar.apps.catalogue.admin import *  # noqa: F403  (register Oscar's catalogue admin)
+from oscar.apps.catalogue.admin import *

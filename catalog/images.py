@@ -48,6 +48,7 @@ def _cjk_font_file() -> str | None:
     return out if out and out in families else None
 
 
+@lru_cache(maxsize=8)
 def _font(size: int, *, cjk: bool) -> ImageFont.ImageFont:
     path = _cjk_font_file() if cjk else None
     if path:
@@ -76,6 +77,7 @@ def _motif(draw: ImageDraw.ImageDraw, rng: random.Random, class_slug: str, ink: 
             draw.rounded_rectangle((x - r, y - r // 2, x + r, y + r // 2), radius=8, fill=ink)
 
 
+@lru_cache(maxsize=256)
 def product_image_png(*, title: str, sku: str, class_slug: str) -> bytes:
     """A deterministic picture for a product (same inputs, same bytes)."""
     background, ink, accent = PALETTES.get(class_slug, DEFAULT_PALETTE)
@@ -90,5 +92,5 @@ def product_image_png(*, title: str, sku: str, class_slug: str) -> bytes:
     draw.text((18, HEIGHT - 86), name, fill="#2b2b2b", font=_font(30, cjk=has_cjk))
     draw.text((18, HEIGHT - 38), sku, fill="#6b6b6b", font=_font(20, cjk=False))
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG")
     return buffer.getvalue()

@@ -50,4 +50,4 @@ class Product(AbstractProduct):
         return price_per_jin(unit_price, self.net_weight_g)
 
 
-from oscar.apps.catalogue.models import *  # noqa: E402
+from oscar.apps.catalogue.models import *

@@ -68,7 +68,7 @@ def _apply_filters(products: QuerySet, filters: ProductFilters) -> QuerySet:
                 | Q(seller__partner__name__icontains=term)
             )
         if filters.category is not None:
-            matching = matching.filter(categories__in=Category.get_tree(filters.category))
+            matching = matching.filter(categories__in=Category.objects.get_tree(filters.category))
         products = products.filter(pk__in=matching.values("pk"))
     return products
 

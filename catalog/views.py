@@ -37,9 +37,11 @@ def attach_purchase_info(products, strategy) -> None:
 class ProductListView(ListView):
     template_name = "oscar/catalogue/farm_browse.html"
     context_object_name = "products"
-    paginate_by = settings.OSCAR_PRODUCTS_PER_PAGE
     summary = _("All products")
     category = None
+
+    def get_paginate_by(self, queryset):
+        return settings.OSCAR_PRODUCTS_PER_PAGE
 
     def get_filters(self) -> ProductFilters:
         self.filter_form = ProductFilterForm(self.request.GET)

@@ -109,7 +109,13 @@ MORE_HOUSEHOLDS = [
 
 # The three enterprises from the news; credit codes are made up, with valid check digits.
 ENTERPRISES = [
-    ("国光电器股份有限公司", "91440101190473001R", PairingAgreement.Programme.TOWN, TOWN, "300000.00"),
+    (
+        "国光电器股份有限公司",
+        "91440101190473001R",
+        PairingAgreement.Programme.TOWN,
+        TOWN,
+        "300000.00",
+    ),
     (
         "广州雄业物流有限公司",
         "91440114618713042Y",
@@ -176,8 +182,15 @@ def _geography() -> dict[str, Village]:
 
 def _households(villages: dict[str, Village]) -> dict[str, tuple[Household, list[str]]]:
     rows = [
-        (r["code"], r["head_name"], r["village"], r["monitoring_category"], r["is_leader"],
-         r["produces"], r["sells_through"])
+        (
+            r["code"],
+            r["head_name"],
+            r["village"],
+            r["monitoring_category"],
+            r["is_leader"],
+            r["produces"],
+            r["sells_through"],
+        )
         for r in _read_csv("demo-households.csv")
     ] + MORE_HOUSEHOLDS
     households = {}
@@ -293,9 +306,11 @@ def _enterprises(villages) -> dict[str, Enterprise]:
     town = Town.objects.get(name=TOWN)
     for name, uscc, programme, counterpart, pledge in ENTERPRISES:
         enterprise, _ = Enterprise.objects.update_or_create(name=name, defaults={"uscc": uscc})
-        target = {"town": town} if programme == PairingAgreement.Programme.TOWN else {
-            "village": villages[counterpart]
-        }
+        target = (
+            {"town": town}
+            if programme == PairingAgreement.Programme.TOWN
+            else {"village": villages[counterpart]}
+        )
         PairingAgreement.objects.update_or_create(
             enterprise=enterprise,
             programme=programme,

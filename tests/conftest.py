@@ -1,0 +1,46 @@
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings as django_settings
+
+from shop.demo_world import demo_world_load
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_service(name: str, url: str) -> None:
+    """Fail in CI, skip with a reason elsewhere, when a service the test needs is not there."""
+    parsed = urlparse(url) if url else None
+    reachable = False
+    if parsed and parsed.hostname:
+        try:
+            with socket.create_connection((parsed.hostname, parsed.port or 0), timeout=2):
+                reachable = True
+        except OSError:
+            reachable = False
+    if reachable:
+        return
+    message = f"{name} is not reachable (url: {url or 'not set'})"
+    if IN_CI:
+        pytest.fail(f"{message}; CI must run against real {name}")
+    pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo_world(db):
+    return demo_world_load()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = django_settings.REDIS_URL
+    require_service("Redis", url)
+    return url
