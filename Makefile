@@ -1,0 +1,72 @@
+# Taibao Market. `make run` for the demo, `make test` for the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1:8000
+
+.PHONY: run demo install install-test test lint check browser worker bench messages clean
+
+$(VENV)/.installed-run: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test]"
+	touch $@ $(VENV)/.installed-run
+
+install: $(VENV)/.installed-run
+install-test: $(VENV)/.installed-test
+
+## The demo: SQLite in the project folder, tasks in-process, no services needed.
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+run: demo
+	$(PY) manage.py runserver $(HOST)
+
+## The whole suite. Uses DATABASE_URL / REDIS_URL when set (CI sets both).
+test: install-test browser
+	$(PY) -m pytest
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+## Headless Chromium for the browser tests (Debian's package; Playwright drives it).
+browser:
+	@if [ -n "$$CHROMIUM_PATH" ] || command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "The browser tests need Chromium: install Debian's 'chromium' package or set CHROMIUM_PATH"; exit 1; \
+	fi
+
+## A Celery worker with beat against REDIS_URL.
+worker: install
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL, e.g. redis://127.0.0.1:6379/0"; exit 1; }
+	$(VENV)/bin/celery -A config worker -B --loglevel=INFO
+
+## Every benchmark; each prints one JSON line last. PostgreSQL through DATABASE_URL.
+bench: install-test
+	@for script in bench/*.py; do \
+		case $$script in */__init__.py|*/oscar_*.py) continue;; esac; \
+		echo "== $$script"; $(PY) $$script || exit 1; \
+	done
+
+## Re-extract and compile the Chinese translations after changing strings.
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=bench --ignore=tests
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3* media staticfiles
