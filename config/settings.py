@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     # Ours
+    "outbox.apps.OutboxConfig",
     "farmers.apps.FarmersConfig",
     "shop.apps.ShopConfig",
 ]

@@ -1,0 +1,21 @@
+"""The supply side: geography, households, sellers, lots and stock movements."""
+
+from farmers.models.geography import Town, Village
+from farmers.models.households import Household, MonitoringCategory, MonitoringPeriod
+from farmers.models.sellers import WORK_TEAM_GROUP, Membership, Seller
+from farmers.models.stock import AdjustmentLot, Lot, LotImport, StockAdjustment
+
+__all__ = [
+    "WORK_TEAM_GROUP",
+    "AdjustmentLot",
+    "Household",
+    "Lot",
+    "LotImport",
+    "Membership",
+    "MonitoringCategory",
+    "MonitoringPeriod",
+    "Seller",
+    "StockAdjustment",
+    "Town",
+    "Village",
+]
