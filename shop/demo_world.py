@@ -28,6 +28,7 @@ from farmers.models import (
     Town,
     Village,
 )
+from farmers.services.stock import lot_receive
 from shop.models import Enterprise, EnterpriseMember, PairingAgreement
 
 Product = get_model("catalogue", "Product")
@@ -134,7 +135,9 @@ ENTERPRISES = [
 SIGNED_ON = datetime.date(2025, 3, 18)
 MONITORING_SINCE = datetime.date(2024, 1, 1)
 MEMBERS_SINCE = datetime.date(2024, 3, 1)
-DEMO_STOCK = 300
+DEMO_LOT_UNITS = (120, 80, 100, 60)
+LOTS_RECEIVED_ON = datetime.date(2026, 11, 10)
+FARMGATE_SHARE = Decimal("0.60")  # what the seller paid the household, of the sales price
 
 
 @dataclass(frozen=True)
@@ -280,25 +283,49 @@ def _products(villages, sellers) -> int:
         ProductCategory.objects.get_or_create(
             product=product, category=_category(row["product_class"], class_slug)
         )
-        StockRecord.objects.get_or_create(
+        stock_record, _ = StockRecord.objects.update_or_create(
             partner=seller.partner,
             partner_sku=sku,
-            defaults={
+            defaults={"product": product, "price": Decimal(row["price_cny"])},
+            create_defaults={
                 "product": product,
                 "price": Decimal(row["price_cny"]),
                 "price_currency": "CNY",
-                "num_in_stock": DEMO_STOCK,
+                "num_in_stock": 0,
+                "num_allocated": 0,
             },
         )
-        StockRecord.objects.filter(partner=seller.partner, partner_sku=sku).update(
-            price=Decimal(row["price_cny"])
-        )
+        _stock_from_lots(stock_record, seller, row["name"])
         if not product.images.exists():
             png = product_image_png(title=row["name"], sku=sku, class_slug=class_slug)
             image = ProductImage(product=product, caption=row["name"], display_order=0)
             image.original.save(f"{sku.lower()}.png", ContentFile(png), save=False)
             image.save()
     return len(rows)
+
+
+def _suppliers(seller: Seller, title: str) -> list[Household]:
+    """Member households whose industries name this product (all members if none do)."""
+    members = list(seller.members.order_by("code"))
+    growers = [h for h in members if any(word in title for word in h.industries.split())]
+    return growers or members
+
+
+def _stock_from_lots(stock_record, seller: Seller, title: str) -> None:
+    """Stock comes from lots the member households delivered (once; later runs keep it)."""
+    if stock_record.lots.exists():
+        return
+    StockRecord.objects.filter(pk=stock_record.pk).update(num_in_stock=0)
+    price = stock_record.price
+    for n, household in enumerate(_suppliers(seller, title)):
+        lot_receive(
+            stock_record=stock_record,
+            household=household,
+            units=DEMO_LOT_UNITS[n % len(DEMO_LOT_UNITS)],
+            received_on=LOTS_RECEIVED_ON - datetime.timedelta(days=n),
+            farmgate_unit_price=(price * FARMGATE_SHARE).quantize(Decimal("0.01")),
+            trace_code=f"{stock_record.partner_sku}-{LOTS_RECEIVED_ON:%Y%m%d}-{n + 1:02d}",
+        )
 
 
 def _enterprises(villages) -> dict[str, Enterprise]:

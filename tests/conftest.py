@@ -44,3 +44,16 @@ def redis_url() -> str:
     url = django_settings.REDIS_URL
     require_service("Redis", url)
     return url
+
+
+@pytest.fixture
+def postgres(transactional_db):
+    """Real PostgreSQL transactions (locking tests); fail in CI when the database is not it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        message = "this test races real transactions and needs PostgreSQL (set DATABASE_URL)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return connection

@@ -1,0 +1,21 @@
+"""Domain errors with messages in Chinese and English, naming the field (and row)."""
+
+
+def bilingual(zh: str, en: str) -> str:
+    return f"{zh} / {en}"
+
+
+class SupplyError(Exception):
+    """An expected refusal: bad input or a rule of the domain. Nothing was changed."""
+
+    def __init__(self, zh: str, en: str, *, field: str | None = None):
+        self.zh, self.en, self.field = zh, en, field
+        super().__init__(bilingual(zh, en))
+
+    @property
+    def message(self) -> str:
+        return bilingual(self.zh, self.en)
+
+
+class StockError(SupplyError):
+    pass

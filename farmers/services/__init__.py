@@ -1,0 +1,1 @@
+"""Write-side operations of the supply side (STYLE.md: services)."""
