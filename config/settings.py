@@ -38,6 +38,18 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "taibao-local-development-key-not-for-production"
 
+# Households' ID numbers and phones are encrypted with this Fernet key
+# (farmers.crypto; make one with `Fernet.generate_key()`). Losing it loses the data.
+FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
+if not FIELD_ENCRYPTION_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEY must be set when DEBUG is off (production). "
+            "生产环境（DEBUG 关闭）必须设置 FIELD_ENCRYPTION_KEY。"
+        )
+    # DEVELOPMENT ONLY: base64 of "taibao-dev-only-field-key-000000". Never in production.
+    FIELD_ENCRYPTION_KEY = "dGFpYmFvLWRldi1vbmx5LWZpZWxkLWtleS0wMDAwMDA="
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

@@ -1,7 +1,12 @@
 """The supply side: geography, households, sellers, lots and stock movements."""
 
 from farmers.models.geography import Town, Village
-from farmers.models.households import Household, MonitoringCategory, MonitoringPeriod
+from farmers.models.households import (
+    Household,
+    MonitoringCategory,
+    MonitoringPeriod,
+    PersonalDataReveal,
+)
 from farmers.models.sellers import WORK_TEAM_GROUP, Membership, Seller
 from farmers.models.stock import AdjustmentLot, Lot, LotImport, StockAdjustment
 
@@ -14,6 +19,7 @@ __all__ = [
     "Membership",
     "MonitoringCategory",
     "MonitoringPeriod",
+    "PersonalDataReveal",
     "Seller",
     "StockAdjustment",
     "Town",

@@ -2,10 +2,13 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from farmers.crypto import field_decrypt
+from farmers.masking import mask_id_number, mask_phone
 from farmers.models.geography import Village
 
 
@@ -35,7 +38,17 @@ class Household(models.Model):
     members_count = models.PositiveSmallIntegerField(_("members"), default=1)
     industries = models.CharField(_("industries"), max_length=200, blank=True)
     is_leader = models.BooleanField(_("leading household"), default=False)
+    # Sensitive personal information (farmers.crypto): only ciphertext is
+    # stored; the keyed digest finds a duplicate ID number without decrypting.
+    # Read them masked through farmers.masking, or in full only through
+    # farmers.services.households.household_personal_data_reveal (audited).
+    id_number_encrypted = models.TextField(_("ID number (encrypted)"), blank=True, editable=False)
+    id_number_digest = models.CharField(
+        _("ID number digest"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+    phone_encrypted = models.TextField(_("phone (encrypted)"), blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = HouseholdQuerySet.as_manager()
 
@@ -43,9 +56,30 @@ class Household(models.Model):
         ordering = ["code"]
         verbose_name = _("household")
         verbose_name_plural = _("households")
+        permissions = [
+            ("reveal_personal_data", _("Can reveal a household's ID number and phone")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.head_name}"
+
+    @property
+    def has_id_number(self) -> bool:
+        return bool(self.id_number_encrypted)
+
+    @property
+    def has_phone(self) -> bool:
+        return bool(self.phone_encrypted)
+
+    @property
+    def id_number_masked(self) -> str:
+        """440181********1234, or "" when none is registered."""
+        return mask_id_number(field_decrypt(self.id_number_encrypted))
+
+    @property
+    def phone_masked(self) -> str:
+        """138****5678, or "" when none is registered."""
+        return mask_phone(field_decrypt(self.phone_encrypted))
 
 
 class MonitoringPeriod(models.Model):
@@ -79,3 +113,35 @@ class MonitoringPeriod(models.Model):
 
     def covers(self, day: datetime.date) -> bool:
         return self.started_on <= day and (self.ended_on is None or day < self.ended_on)
+
+
+class PersonalDataReveal(models.Model):
+    """Audit record: someone saw a household's full ID number or phone, and why."""
+
+    class Field(models.TextChoices):
+        ID_NUMBER = "id_number", _("ID number")
+        PHONE = "phone", _("phone")
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="personal_data_reveals"
+    )
+    field = models.CharField(_("field"), max_length=16, choices=Field.choices)
+    reason = models.CharField(_("reason"), max_length=255)
+    revealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("revealed by"),
+    )
+    revealed_at = models.DateTimeField(_("revealed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-revealed_at", "-pk"]
+        verbose_name = _("personal data reveal")
+        verbose_name_plural = _("personal data reveals")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="personal_data_reveal_has_reason")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.revealed_by} · {self.household.code} · {self.get_field_display()}"

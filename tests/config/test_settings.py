@@ -23,6 +23,7 @@ def run(env: dict[str, str], code: str) -> subprocess.CompletedProcess:
             "DATABASE_URL",
             "REDIS_URL",
             "SECRET_KEY",
+            "FIELD_ENCRYPTION_KEY",
             "DEBUG",
             "STRIPE_SECRET_KEY",
             "STRIPE_PUBLISHABLE_KEY",
@@ -55,7 +56,12 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 def test_production_starts_with_a_secret_key():
     result = run(
-        {"DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "shop.example"},
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "x" * 50,
+            "FIELD_ENCRYPTION_KEY": "cHJvZHVjdGlvbi1maWVsZC1rZXktZm9yLXRlc3RzLTA=",
+            "ALLOWED_HOSTS": "shop.example",
+        },
         "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
     )
     assert result.returncode == 0, result.stderr
