@@ -86,17 +86,17 @@ INSTALLED_APPS = [
     # Oscar, with the catalogue forked as catalog/ (label "catalogue")
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
-    "oscar.apps.checkout.apps.CheckoutConfig",
+    "shop.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
     "oscar.apps.shipping.apps.ShippingConfig",
     "catalog.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
-    "oscar.apps.partner.apps.PartnerConfig",
-    "oscar.apps.basket.apps.BasketConfig",
+    "shop.partner.apps.PartnerConfig",
+    "shop.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
-    "oscar.apps.order.apps.OrderConfig",
+    "shop.order.apps.OrderConfig",
     "oscar.apps.customer.apps.CustomerConfig",
     "shop.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
@@ -309,3 +309,36 @@ LOGGING = {
 # --- Taibao -----------------------------------------------------------------
 
 TAIBAO_DEMO_PASSWORD = os.environ.get("TAIBAO_DEMO_PASSWORD", "taibao2026")
+TAIBAO_IMPORT_MAX_BYTES = int(os.environ.get("TAIBAO_IMPORT_MAX_BYTES", 5_000_000))
+
+# --- Enterprise buyers (shop/) ----------------------------------------------------
+
+# The account enterprises pay into by bank transfer (对公转账); the order number
+# is the transfer reference. Demo defaults are fictional.
+TAIBAO_PAYEE_NAME = os.environ.get("TAIBAO_PAYEE_NAME", "连山壮族瑶族自治县太保镇消费帮扶馆（示例）")
+TAIBAO_PAYEE_BANK = os.environ.get("TAIBAO_PAYEE_BANK", "中国农业银行连山支行（示例）")
+TAIBAO_PAYEE_ACCOUNT = os.environ.get("TAIBAO_PAYEE_ACCOUNT", "4400 0000 0000 0000 000")
+# Unpaid bank-transfer orders are cancelled (and their stock released) after this many days.
+TAIBAO_UNPAID_ORDER_DAYS = int(os.environ.get("TAIBAO_UNPAID_ORDER_DAYS", "7"))
+TAIBAO_QUICK_ORDER_MAX_BYTES = 2 * 1024 * 1024
+TAIBAO_QUICK_ORDER_MAX_ROWS = 2000
+
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "shop-cancel-unpaid-orders": {
+        "task": "shop.tasks.orders_cancel_unpaid_task",
+        "schedule": 3600.0,
+    },
+}
+
+from shop.dashboard_access import work_team_access  # noqa: E402  (a plain function, no models)
+
+OSCAR_DASHBOARD_NAVIGATION = [
+    *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405
+    {
+        "label": _("Bank transfers"),
+        "icon": "fas fa-money-check",
+        "url_name": "shop-dashboard:transfers",
+        "access_fn": work_team_access,
+    },
+]

@@ -1,0 +1,200 @@
+import datetime
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from oscar.core.loading import get_model
+
+from farmers.models import Lot, LotImport, Seller
+from farmers.services.lot_import import SheetRejected, lot_sheet_check, lot_sheet_import
+from farmers.services.stock import stock_lot_mismatches
+
+StockRecord = get_model("partner", "StockRecord")
+DATA = Path(__file__).parent / "data"
+HEADER_ZH = "产品编码,农户,所在村,数量,交付日期,收购金额(元),溯源码"
+HEADER_EN = "SKU,household,units,date,farmgate price,trace code"
+
+
+def stock(supply):
+    return supply.refresh().num_in_stock
+
+
+def csv_bytes(lines, encoding="utf-8"):
+    return ("\n".join(lines) + "\n").encode(encoding)
+
+
+def zh_row(supply, household=0, units="40", day="2026-11-20", amount="560.00", code="FL-1"):
+    h = supply.households[household]
+    return f"{supply.stock_record.partner_sku},{h.head_name},{h.village.name},{units},{day},{amount},{code}"
+
+
+def messages(check):
+    return [error.message for error in check.errors]
+
+
+def test_the_cooperatives_gbk_sheet_imports_into_the_demo(demo_world):
+    fengle = Seller.objects.get(partner__name="丰乐蔬菜种植农民专业合作社")
+    before = dict(StockRecord.objects.values_list("partner_sku", "num_in_stock"))
+    content = (DATA / "lots-fengle-gbk.csv").read_bytes()
+    check = lot_sheet_check(seller=fengle, file_name="lots.csv", content=content)
+    assert check.errors == [] and len(check.rows) == 6
+    lot_sheet_import(seller=fengle, file_name="lots.csv", content=content)
+    after = dict(StockRecord.objects.values_list("partner_sku", "num_in_stock"))
+    assert after["TB-CG-JC-500"] - before["TB-CG-JC-500"] == 100
+    assert after["TB-CG-LB-500"] - before["TB-CG-LB-500"] == 80
+    assert after["TB-SG-500"] - before["TB-SG-500"] == 25
+    assert after["TB-CG-GIFT-2000"] - before["TB-CG-GIFT-2000"] == 10
+    lot = Lot.objects.get(trace_code="FL20261120-001")
+    assert lot.household.head_name == "邓国强" and str(lot.farmgate_amount) == "560.00"
+    assert stock_lot_mismatches() == []
+
+    again = lot_sheet_check(seller=fengle, file_name="lots.csv", content=content)
+    assert "imported before" in messages(again)[0]
+    with pytest.raises(SheetRejected):
+        lot_sheet_import(seller=fengle, file_name="lots-again.csv", content=content)
+    assert dict(StockRecord.objects.values_list("partner_sku", "num_in_stock")) == after
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
+def test_csv_in_every_encoding_spreadsheets_save(supply, encoding):
+    content = csv_bytes([HEADER_ZH, zh_row(supply)], encoding)
+    lot_sheet_import(seller=supply.seller, file_name="a.csv", content=content)
+    assert stock(supply) == 40
+
+
+def test_english_headers_with_unit_price_and_household_codes(supply):
+    sku = supply.stock_record.partner_sku
+    content = csv_bytes([HEADER_EN, f"{sku},{supply.households[1].code},7,2026/11/02,18.5,EN-1"])
+    lot_sheet_import(seller=supply.seller, file_name="a.csv", content=content)
+    lot = Lot.objects.get()
+    assert (lot.units_received, str(lot.farmgate_amount), lot.received_on) == (
+        7,
+        "129.50",
+        datetime.date(2026, 11, 2),
+    )
+
+
+def test_xlsx_sheet(supply):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["产品编码", "农户", "数量", "交付日期", "收购价", "溯源码"])
+    sheet.append(
+        [
+            supply.stock_record.partner_sku,
+            supply.households[0].code,
+            12,
+            datetime.datetime(2026, 11, 3),
+            10,
+            "X-1",
+        ]
+    )
+    out = io.BytesIO()
+    book.save(out)
+    lot_sheet_import(seller=supply.seller, file_name="a.xlsx", content=out.getvalue())
+    assert stock(supply) == 12
+
+
+def assert_refused(supply, content, *expected, file_name="a.csv"):
+    check = lot_sheet_check(seller=supply.seller, file_name=file_name, content=content)
+    text = "\n".join(messages(check))
+    for fragment in expected:
+        assert fragment in text, text
+    with pytest.raises(SheetRejected):
+        lot_sheet_import(seller=supply.seller, file_name=file_name, content=content)
+    assert stock(supply) == 0 and Lot.objects.count() == 0 and LotImport.objects.count() == 0
+    return check
+
+
+def test_bad_rows_are_each_named_by_row_and_column_in_both_languages(supply):
+    sku = supply.stock_record.partner_sku
+    h = supply.households[0].code
+    future = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+    content = csv_bytes(
+        [
+            HEADER_EN,
+            f"{sku},{h},5,2026-11-01,10,OK-1",  # row 2 fine, but the sheet is all-or-nothing
+            f"NO-SUCH-SKU,{h},5,2026-11-01,10,B-3",  # row 3
+            f"{sku},陌生人,5,2026-11-01,10,B-4",  # row 4
+            f"{sku},{h},-2,2026-11-01,10,B-5",  # row 5
+            f"{sku},{h},1.5,2026-11-01,10,B-6",  # row 6
+            f"{sku},{h},5,{future},10,B-7",  # row 7
+            f"{sku},{h},5,2026-11-01,10,OK-1",  # row 8 duplicates row 2
+            f"{sku},{h},abc,yesterday,=1+1,B-9",  # row 9
+        ]
+    )
+    check = assert_refused(
+        supply,
+        content,
+        "第3行「产品编码」",
+        "Row 3, SKU: no product 'NO-SUCH-SKU'",
+        "第4行「农户」",
+        "Row 4, household: '陌生人' is not a member household",
+        "第5行「数量」: 须大于零",
+        "Row 5, units: must be above zero",
+        "Row 6, units: cannot be fractional",
+        "第7行「交付日期」: 不能晚于今天",
+        "Row 7, date: cannot be in the future",
+        "第8行「溯源码」: 与第2行重复",
+        "Row 8, trace code: duplicates row 2",
+        "Row 9, units",
+        "Row 9, date",
+        "Row 9, farmgate price: formulas are not accepted",
+    )
+    assert {e.row for e in check.errors} == {3, 4, 5, 6, 7, 8, 9}
+
+
+def test_missing_column(supply):
+    assert_refused(
+        supply,
+        csv_bytes(
+            [
+                "SKU,household,units,date,farmgate price",
+                f"{supply.stock_record.partner_sku},x,1,2026-11-01,1",
+            ]
+        ),
+        "缺少「溯源码」列",
+        "the column 'trace code' is missing",
+    )
+
+
+def test_empty_file(supply):
+    assert_refused(supply, b"", "文件是空的", "the file is empty")
+    assert_refused(supply, csv_bytes([HEADER_EN]), "the sheet has no data rows")
+
+
+def test_file_over_the_size_limit(supply, settings):
+    settings.TAIBAO_IMPORT_MAX_BYTES = 1000
+    assert_refused(
+        supply,
+        csv_bytes([HEADER_ZH] + [zh_row(supply, code=f"C{i}") for i in range(30)]),
+        "the file is over the",
+    )
+
+
+def test_not_a_spreadsheet(supply):
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    assert_refused(supply, png, "not a spreadsheet", file_name="photo.png")
+    assert_refused(
+        supply, b"PK\x03\x04not really a workbook", "cannot be opened", file_name="a.xlsx"
+    )
+
+
+def test_wrong_encoding(supply):
+    assert_refused(supply, csv_bytes([HEADER_ZH, zh_row(supply)], "utf-16"), "UTF-16")
+    # Big5 bytes read as GBK make nonsense headers: the sheet is refused, not guessed.
+    assert_refused(supply, "產品編碼,農戶,數量\nA,B,1\n".encode("big5"), "missing")
+
+
+def test_trace_code_already_on_record_is_refused_row_by_row(supply):
+    lot_sheet_import(
+        seller=supply.seller,
+        file_name="one.csv",
+        content=csv_bytes([HEADER_ZH, zh_row(supply, code="T-1")]),
+    )
+    content = csv_bytes([HEADER_ZH, zh_row(supply, code="T-2"), zh_row(supply, code="T-1")])
+    check = lot_sheet_check(seller=supply.seller, file_name="two.csv", content=content)
+    assert messages(check) == [
+        "第3行「溯源码」: 溯源码 T-1 已登记过 / Row 3, trace code: trace code T-1 is already recorded"
+    ]
+    assert stock(supply) == 40
