@@ -96,3 +96,205 @@ class PairingAgreement(models.Model):
     @property
     def counterpart(self):
         return self.village or self.town
+
+
+class InvoiceType(models.TextChoices):
+    VAT_SPECIAL = "vat_special", _("VAT special invoice (增值税专用发票)")
+    VAT_NORMAL = "vat_normal", _("VAT normal invoice (增值税普通发票)")
+
+
+class InvoiceProfile(models.Model):
+    """开票信息: what the enterprise's invoices are made out to; copied onto each request."""
+
+    enterprise = models.OneToOneField(
+        Enterprise, on_delete=models.CASCADE, related_name="invoice_profile"
+    )
+    invoice_title = models.CharField(_("invoice title"), max_length=128)
+    taxpayer_id = models.CharField(
+        _("taxpayer ID"), max_length=18, validators=[validate_uscc], blank=True
+    )
+    invoice_type = models.CharField(
+        _("invoice type"),
+        max_length=16,
+        choices=InvoiceType.choices,
+        default=InvoiceType.VAT_NORMAL,
+    )
+    bank_name = models.CharField(_("bank"), max_length=128, blank=True)
+    bank_account = models.CharField(_("bank account"), max_length=64, blank=True)
+    registered_address = models.CharField(_("registered address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("invoice e-mail"), blank=True)
+
+    class Meta:
+        ordering = ["enterprise"]
+        verbose_name = _("invoice profile")
+        verbose_name_plural = _("invoice profiles")
+
+    def __str__(self) -> str:
+        return self.invoice_title
+
+
+class EnterpriseAddress(models.Model):
+    """A delivery address of the enterprise (canteen, warehouse, office), shared by its members."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="addresses")
+    label = models.CharField(_("label"), max_length=64, help_text=_("e.g. canteen, warehouse"))
+    recipient = models.CharField(_("recipient"), max_length=64)
+    phone = models.CharField(_("phone"), max_length=32)
+    province = models.CharField(_("province"), max_length=32)
+    city = models.CharField(_("city"), max_length=32)
+    district = models.CharField(_("district"), max_length=32, blank=True)
+    street = models.CharField(_("street address"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=16, blank=True)
+    is_default = models.BooleanField(_("default"), default=False)
+
+    class Meta:
+        ordering = ["enterprise", "-is_default", "label", "pk"]
+        verbose_name = _("delivery address")
+        verbose_name_plural = _("delivery addresses")
+
+    def __str__(self) -> str:
+        return (
+            f"{self.label}: {self.province}{self.city}{self.district}{self.street} {self.recipient}"
+        )
+
+
+class EnterpriseInvitation(models.Model):
+    """An e-mailed invitation to join an enterprise; the token is the only way to accept it."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(
+        _("role"),
+        max_length=16,
+        choices=EnterpriseMember.Role.choices,
+        default=EnterpriseMember.Role.BUYER,
+    )
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["enterprise", "-created_at", "-pk"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.enterprise}"
+
+
+class PurchaseTerms(models.Model):
+    """Minimum quantity and quantity step of one stock record (sold by the case of 10 …)."""
+
+    stockrecord = models.OneToOneField(
+        "partner.StockRecord", on_delete=models.CASCADE, related_name="purchase_terms"
+    )
+    min_quantity = models.PositiveIntegerField(_("minimum quantity"), default=1)
+    quantity_step = models.PositiveIntegerField(_("quantity step"), default=1)
+
+    class Meta:
+        ordering = ["stockrecord"]
+        verbose_name = _("purchase terms")
+        verbose_name_plural = _("purchase terms")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_quantity__gte=1) & Q(quantity_step__gte=1),
+                name="purchase_terms_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stockrecord}: ≥{self.min_quantity}, ×{self.quantity_step}"
+
+
+class PriceTier(models.Model):
+    """A volume price: from ``min_quantity`` units on, each unit costs ``price``."""
+
+    stockrecord = models.ForeignKey(
+        "partner.StockRecord", on_delete=models.CASCADE, related_name="price_tiers"
+    )
+    min_quantity = models.PositiveIntegerField(_("from quantity"))
+    price = models.DecimalField(_("unit price (CNY)"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["stockrecord", "min_quantity"]
+        verbose_name = _("volume price")
+        verbose_name_plural = _("volume prices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stockrecord", "min_quantity"], name="price_tier_unique_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_quantity__gte=2) & Q(price__gt=0), name="price_tier_sensible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stockrecord} ≥{self.min_quantity}: {self.price}"
+
+
+class InvoiceRequest(models.Model):
+    """The invoice an order asks for: a copy of the profile, edited at checkout if needed."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        ISSUED = "issued", _("issued")
+        CANCELLED = "cancelled", _("cancelled")
+
+    order = models.OneToOneField("order.Order", on_delete=models.CASCADE, related_name="invoice")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="invoices")
+    invoice_title = models.CharField(_("invoice title"), max_length=128)
+    taxpayer_id = models.CharField(_("taxpayer ID"), max_length=18, blank=True)
+    invoice_type = models.CharField(_("invoice type"), max_length=16, choices=InvoiceType.choices)
+    bank_name = models.CharField(_("bank"), max_length=128, blank=True)
+    bank_account = models.CharField(_("bank account"), max_length=64, blank=True)
+    registered_address = models.CharField(_("registered address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("invoice e-mail"), blank=True)
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=12, decimal_places=2)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.REQUESTED
+    )
+    invoice_number = models.CharField(_("invoice number"), max_length=32, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("invoice request")
+        verbose_name_plural = _("invoice requests")
+
+    def __str__(self) -> str:
+        return f"{self.invoice_title} {self.amount}"
+
+
+class TransferReceipt(models.Model):
+    """A corporate bank transfer (对公转账) the work team saw arrive for an order."""
+
+    order = models.ForeignKey("order.Order", on_delete=models.PROTECT, related_name="transfers")
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=12, decimal_places=2)
+    received_on = models.DateField(_("received on"))
+    bank_reference = models.CharField(_("bank reference"), max_length=64)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["order", "received_on", "pk"]
+        verbose_name = _("bank transfer received")
+        verbose_name_plural = _("bank transfers received")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "bank_reference"], name="transfer_recorded_once"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="transfer_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.amount} ({self.bank_reference})"
