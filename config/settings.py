@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     # Ours
     "outbox.apps.OutboxConfig",
     "farmers.apps.FarmersConfig",
+    "farmers.register.apps.HouseholdRegisterConfig",  # the work team's household register
     "shop.apps.ShopConfig",
 ]
 
@@ -340,5 +341,28 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "icon": "fas fa-money-check",
         "url_name": "shop-dashboard:transfers",
         "access_fn": work_team_access,
+    },
+]
+
+# The work team's household register (farmers.register), mounted at /dashboard/households/.
+OSCAR_DASHBOARD_NAVIGATION = [
+    *OSCAR_DASHBOARD_NAVIGATION,
+    {
+        "label": _("Households"),
+        "icon": "fas fa-home",
+        "children": [
+            {
+                "label": _("Household register"),
+                "url_name": "household-register:register-household-list",
+            },
+            {
+                "label": _("Register a household"),
+                "url_name": "household-register:register-household-create",
+            },
+            {
+                "label": _("Sellers and members"),
+                "url_name": "household-register:register-seller-list",
+            },
+        ],
     },
 ]

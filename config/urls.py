@@ -10,6 +10,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", HomeView.as_view(), name="home"),
+    # The work team's household register, inside Oscar's dashboard (before Oscar's own URLs).
+    path("dashboard/households/", apps.get_app_config("household_register").urls),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 

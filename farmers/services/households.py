@@ -135,6 +135,16 @@ def household_update(
 
 
 @transaction.atomic
+def household_personal_data_set(
+    *, household: Household, id_number: str | None = KEEP, phone: str | None = KEEP
+) -> Household:
+    """Set (a value), clear ("") or keep (KEEP) a household's ID number and phone."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    _personal_errors(household, id_number=id_number, phone=phone)
+    return _save(household)
+
+
+@transaction.atomic
 def household_personal_data_reveal(*, household: Household, field: str, reason: str, user) -> str:
     """The full ID number or phone, after writing who saw it, when and why."""
     reason = (reason or "").strip()
