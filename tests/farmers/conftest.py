@@ -2,10 +2,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from oscar.core.loading import get_model
-from oscar.test.factories import ProductFactory
+from oscar.test.factories import ProductFactory, UserFactory
 
 from farmers.factories import HouseholdFactory, MembershipFactory, SellerFactory
+from farmers.models import Lot, LotImport, StockAdjustment
+from farmers.services.stock import lot_receive
 
 StockRecord = get_model("partner", "StockRecord")
 
@@ -42,3 +45,52 @@ def supply(db):
 @pytest.fixture
 def day():
     return datetime.date(2026, 11, 20)
+
+
+DAY = datetime.date(2026, 11, 1)
+
+
+def staff_of(supply):
+    user = UserFactory(is_staff=False)
+    user.user_permissions.add(
+        Permission.objects.get(codename="dashboard_access", content_type__app_label="partner")
+    )
+    supply.seller.partner.users.add(user)
+    return user
+
+
+def seeded(supply, code):
+    return lot_receive(
+        stock_record=supply.stock_record,
+        household=supply.households[0],
+        units=20,
+        received_on=DAY,
+        trace_code=code,
+        farmgate_unit_price=Decimal("10"),
+    )
+
+
+@pytest.fixture
+def ours(db):
+    supply = Supply()
+    supply.user = staff_of(supply)
+    supply.lot = seeded(supply, "OURS-1")
+    return supply
+
+
+@pytest.fixture
+def theirs(db):
+    supply = Supply()
+    supply.user = staff_of(supply)
+    supply.lot = seeded(supply, "THEIRS-1")
+    return supply
+
+
+def state():
+    return (
+        list(StockRecord.objects.order_by("pk").values_list("num_in_stock", "low_stock_threshold")),
+        Lot.objects.count(),
+        StockAdjustment.objects.count(),
+        LotImport.objects.count(),
+        list(Lot.objects.order_by("pk").values_list("units_remaining", flat=True)),
+    )

@@ -1,66 +1,16 @@
 """The seller's dashboard, and the tenancy matrix: another seller's ids answer 404/403."""
 
-import datetime
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
 from oscar.core.loading import get_model
 from oscar.test.factories import UserFactory
 
-from farmers.models import Lot, LotImport, StockAdjustment
-from farmers.services.stock import lot_receive
-from tests.farmers.conftest import Supply
+from farmers.models import Lot, LotImport
+from tests.farmers.conftest import state
 
 StockRecord = get_model("partner", "StockRecord")
-DAY = datetime.date(2026, 11, 1)
 BASE = "/dashboard/seller"
-
-
-def staff_of(supply):
-    user = UserFactory(is_staff=False)
-    user.user_permissions.add(
-        Permission.objects.get(codename="dashboard_access", content_type__app_label="partner")
-    )
-    supply.seller.partner.users.add(user)
-    return user
-
-
-def seeded(supply, code):
-    return lot_receive(
-        stock_record=supply.stock_record,
-        household=supply.households[0],
-        units=20,
-        received_on=DAY,
-        trace_code=code,
-        farmgate_unit_price=Decimal("10"),
-    )
-
-
-@pytest.fixture
-def ours(db):
-    supply = Supply()
-    supply.user = staff_of(supply)
-    supply.lot = seeded(supply, "OURS-1")
-    return supply
-
-
-@pytest.fixture
-def theirs(db):
-    supply = Supply()
-    supply.user = staff_of(supply)
-    supply.lot = seeded(supply, "THEIRS-1")
-    return supply
-
-
-def state():
-    return (
-        list(StockRecord.objects.order_by("pk").values_list("num_in_stock", "low_stock_threshold")),
-        Lot.objects.count(),
-        StockAdjustment.objects.count(),
-        LotImport.objects.count(),
-        list(Lot.objects.order_by("pk").values_list("units_remaining", flat=True)),
-    )
 
 
 def test_staff_record_a_lot_from_their_phone_form(client, ours):
