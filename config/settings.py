@@ -104,7 +104,7 @@ INSTALLED_APPS = [
     "oscar.apps.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
-    "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
+    "shop.dashboard.orders.apps.OrdersDashboardConfig",
     "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     # Ours
     "outbox.apps.OutboxConfig",
     "farmers.apps.FarmersConfig",
+    "farmers.seller_dashboard.apps.SellerDashboardConfig",  # a seller's own stock and lots
     "farmers.register.apps.HouseholdRegisterConfig",  # the work team's household register
     "shop.apps.ShopConfig",
 ]
@@ -281,9 +282,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Taibao Market API",
+    "DESCRIPTION": "Sellers' stock, lots, intakes and adjustments. Token authentication: "
+    "POST e-mail and password to /api/v1/auth/token/, then send 'Authorization: Token <key>'.",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "VERSION": "1.0.0",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -316,7 +322,9 @@ TAIBAO_IMPORT_MAX_BYTES = int(os.environ.get("TAIBAO_IMPORT_MAX_BYTES", 5_000_00
 
 # The account enterprises pay into by bank transfer (对公转账); the order number
 # is the transfer reference. Demo defaults are fictional.
-TAIBAO_PAYEE_NAME = os.environ.get("TAIBAO_PAYEE_NAME", "连山壮族瑶族自治县太保镇消费帮扶馆（示例）")
+TAIBAO_PAYEE_NAME = os.environ.get(
+    "TAIBAO_PAYEE_NAME", "连山壮族瑶族自治县太保镇消费帮扶馆（示例）"
+)
 TAIBAO_PAYEE_BANK = os.environ.get("TAIBAO_PAYEE_BANK", "中国农业银行连山支行（示例）")
 TAIBAO_PAYEE_ACCOUNT = os.environ.get("TAIBAO_PAYEE_ACCOUNT", "4400 0000 0000 0000 000")
 # Unpaid bank-transfer orders are cancelled (and their stock released) after this many days.
@@ -363,6 +371,22 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "label": _("Sellers and members"),
                 "url_name": "household-register:register-seller-list",
             },
+        ],
+    },
+]
+
+# The seller's dashboard (farmers.seller_dashboard), mounted at /dashboard/seller/.
+OSCAR_DASHBOARD_NAVIGATION = [
+    *OSCAR_DASHBOARD_NAVIGATION,
+    {
+        "label": _("My stock"),
+        "icon": "fas fa-seedling",
+        "children": [
+            {"label": _("Stock and intake"), "url_name": "seller-dashboard:seller-stock-list"},
+            {"label": _("Lots"), "url_name": "seller-dashboard:seller-lot-list"},
+            {"label": _("Adjustments"), "url_name": "seller-dashboard:seller-adjustment-list"},
+            {"label": _("Import a lot sheet"), "url_name": "seller-dashboard:seller-lot-import"},
+            {"label": _("Member households"), "url_name": "seller-dashboard:seller-member-list"},
         ],
     },
 ]

@@ -3,15 +3,28 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
 
 from catalog.views import HomeView
+from shop import urls as shop_urls
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # REST API (token authentication), its OpenAPI schema and self-hosted docs.
+    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/v1/", include("farmers.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", HomeView.as_view(), name="home"),
     # The work team's household register, inside Oscar's dashboard (before Oscar's own URLs).
     path("dashboard/households/", apps.get_app_config("household_register").urls),
+    # The seller's pages (stock, lots, intake, imports), inside Oscar's dashboard.
+    path("dashboard/seller/", apps.get_app_config("seller_dashboard").urls),
+    # The buyer side (quick order, enterprise pages) and the work team's bank transfers.
+    path("dashboard/transfers/", include(shop_urls.dashboard_urlpatterns)),
+    path("", include("shop.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 
