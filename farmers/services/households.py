@@ -159,12 +159,10 @@ def household_personal_data_reveal(*, household: Household, field: str, reason: 
     PersonalDataReveal.objects.create(
         household=household, field=field, reason=reason, revealed_by=user
     )
-    token = (
-        household.id_number_encrypted
-        if field == PersonalDataReveal.Field.ID_NUMBER
-        else household.phone_encrypted
+    column = (
+        "id_number_encrypted" if field == PersonalDataReveal.Field.ID_NUMBER else "phone_encrypted"
     )
-    return field_decrypt(token)
+    return field_decrypt(Household.objects.values_list(column, flat=True).get(pk=household.pk))
 
 
 # --- Monitoring history -------------------------------------------------------
