@@ -1,0 +1,92 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.checkout.forms import *  # noqa: F403
+
+from shop.models import InvoiceType, validate_uscc
+from shop.order.models import PaymentMethod
+
+
+class EnterpriseOrderForm(forms.Form):
+    """What an enterprise order needs beyond the basket: PO number, invoice, note, payment."""
+
+    po_number = forms.CharField(
+        label=_("PO number"),
+        max_length=64,
+        required=False,
+        help_text=_("Your purchase order number, printed on the delivery note and invoice"),
+    )
+    payment_method = forms.ChoiceField(
+        label=_("Payment"),
+        choices=[(PaymentMethod.BANK_TRANSFER.value, PaymentMethod.BANK_TRANSFER.label)],
+        initial=PaymentMethod.BANK_TRANSFER.value,
+        widget=forms.RadioSelect,
+    )
+    invoice_requested = forms.BooleanField(label=_("I need an invoice"), required=False)
+    invoice_title = forms.CharField(label=_("invoice title"), max_length=128, required=False)
+    taxpayer_id = forms.CharField(
+        label=_("taxpayer ID"), max_length=18, required=False, validators=[validate_uscc]
+    )
+    invoice_type = forms.ChoiceField(
+        label=_("invoice type"), choices=InvoiceType.choices, required=False
+    )
+    bank_name = forms.CharField(label=_("bank"), max_length=128, required=False)
+    bank_account = forms.CharField(label=_("bank account"), max_length=64, required=False)
+    registered_address = forms.CharField(
+        label=_("registered address"), max_length=200, required=False
+    )
+    phone = forms.CharField(label=_("phone"), max_length=32, required=False)
+    email = forms.EmailField(label=_("invoice e-mail"), required=False)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Delivery time, contact on site, anything the sellers should know"),
+    )
+
+    INVOICE_FIELDS = (
+        "invoice_title",
+        "taxpayer_id",
+        "invoice_type",
+        "bank_name",
+        "bank_account",
+        "registered_address",
+        "phone",
+        "email",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if settings.ONLINE_PAYMENT_ENABLED:
+            self.fields["payment_method"].choices = PaymentMethod.choices
+
+    def clean_taxpayer_id(self):
+        return self.cleaned_data["taxpayer_id"].strip().upper()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("invoice_requested"):
+            if not data.get("invoice_title"):
+                self.add_error("invoice_title", _("An invoice needs a title."))
+            if not data.get("taxpayer_id") and not self.errors.get("taxpayer_id"):
+                self.add_error("taxpayer_id", _("An invoice needs the taxpayer ID."))
+            if data.get("invoice_type") == InvoiceType.VAT_SPECIAL and not (
+                data.get("bank_name")
+                and data.get("bank_account")
+                and data.get("registered_address")
+            ):
+                self.add_error(
+                    "bank_account",
+                    _("A VAT special invoice needs the bank, account and registered address."),
+                )
+        if data.get("payment_method") == PaymentMethod.ONLINE:
+            self.add_error(
+                "payment_method", _("Online payment is not available yet; pay by bank transfer.")
+            )
+        return data
+
+    def invoice_fields(self) -> dict | None:
+        if not self.cleaned_data.get("invoice_requested"):
+            return None
+        return {name: self.cleaned_data.get(name) or "" for name in self.INVOICE_FIELDS}

@@ -1,0 +1,179 @@
+"""Oscar's checkout for enterprise buyers.
+
+Steps stay Oscar's (address → shipping method → payment → preview → place
+order → thank you); what changes:
+
+* only members of an enterprise check out (others are sent to register one);
+* the delivery address comes from the enterprise's address book;
+* payment details are the enterprise order form (PO number, invoice request
+  from the invoice profile, editable; note; bank transfer);
+* bank transfer takes no money now: the order is placed awaiting payment,
+  and the thank-you page and e-mail show the payee account and the order
+  number as the transfer reference;
+* placement goes through shop.order.utils.OrderCreator (locks stock; a
+  shortage sends the buyer back with every short line named).
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from oscar.apps.checkout import views as oscar_views
+from oscar.apps.checkout.exceptions import FailedPreCondition
+
+from shop.checkout.forms import EnterpriseOrderForm
+from shop.models import EnterpriseAddress, InvoiceRequest
+from shop.order.models import PaymentMethod
+from shop.selectors import membership_of
+from shop.services.payments import bank_transfer_source, payee, payment_due_by
+
+ADDRESS_SESSION_KEY = "checkout_enterprise_address_id"
+
+
+def shipping_fields(address: EnterpriseAddress) -> dict:
+    """Enterprise address → fields of Oscar's ShippingAddress (stored in the checkout session)."""
+    return {
+        "first_name": "",
+        "last_name": address.recipient,
+        "line1": address.street,
+        "line2": address.district,
+        "line3": "",
+        "line4": address.city,
+        "state": address.province,
+        "postcode": address.postcode,
+        "country_id": "CN",
+        "notes": f"{address.label} · {address.phone}",
+    }
+
+
+class EnterpriseMemberRequired:
+    """Checkout pre-condition: the buyer belongs to an enterprise."""
+
+    def check_user_is_enterprise_member(self, request):
+        self.membership = membership_of(user=request.user)
+        if self.membership is None:
+            raise FailedPreCondition(
+                url=reverse("shop:enterprise-register"),
+                message=_("Register your enterprise (or accept an invitation) to place orders."),
+            )
+
+
+class IndexView(EnterpriseMemberRequired, oscar_views.IndexView):
+    pre_conditions = [*oscar_views.IndexView.pre_conditions, "check_user_is_enterprise_member"]
+
+
+class ShippingAddressView(EnterpriseMemberRequired, oscar_views.ShippingAddressView):
+    template_name = "oscar/checkout/shipping_address.html"
+    pre_conditions = [
+        *oscar_views.ShippingAddressView.pre_conditions,
+        "check_user_is_enterprise_member",
+    ]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["enterprise_addresses"] = self.membership.enterprise.addresses.all()
+        ctx["chosen_address_id"] = self.request.session.get(ADDRESS_SESSION_KEY)
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        try:
+            address = self.membership.enterprise.addresses.get(pk=request.POST.get("address_id"))
+        except (EnterpriseAddress.DoesNotExist, ValueError):
+            messages.error(request, _("Choose one of your enterprise's delivery addresses."))
+            return redirect("checkout:shipping-address")
+        self.checkout_session.ship_to_new_address(shipping_fields(address))
+        request.session[ADDRESS_SESSION_KEY] = address.pk
+        return redirect(self.get_success_url())
+
+
+class ShippingMethodView(EnterpriseMemberRequired, oscar_views.ShippingMethodView):
+    pre_conditions = [
+        *oscar_views.ShippingMethodView.pre_conditions,
+        "check_user_is_enterprise_member",
+    ]
+
+
+class PaymentMethodView(EnterpriseMemberRequired, oscar_views.PaymentMethodView):
+    pre_conditions = [
+        *oscar_views.PaymentMethodView.pre_conditions,
+        "check_user_is_enterprise_member",
+    ]
+
+
+class PaymentDetailsView(EnterpriseMemberRequired, oscar_views.PaymentDetailsView):
+    pre_conditions = [
+        *oscar_views.PaymentDetailsView.pre_conditions,
+        "check_user_is_enterprise_member",
+    ]
+
+    def get_skip_conditions(self, request):
+        return []  # the order form is always needed, even for a zero total
+
+    def initial_order_form(self) -> dict:
+        enterprise = self.membership.enterprise
+        initial = {"payment_method": PaymentMethod.BANK_TRANSFER.value}
+        profile = getattr(enterprise, "invoice_profile", None)
+        if profile is not None:
+            initial.update(
+                {name: getattr(profile, name) for name in EnterpriseOrderForm.INVOICE_FIELDS}
+            )
+            initial["invoice_requested"] = True
+        return initial
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.setdefault("order_form", EnterpriseOrderForm(initial=self.initial_order_form()))
+        ctx["enterprise"] = self.membership.enterprise
+        ctx["payee"] = payee()
+        return ctx
+
+    def handle_payment_details_submission(self, request):
+        form = EnterpriseOrderForm(request.POST)
+        if not form.is_valid():
+            return self.render_payment_details(request, order_form=form)
+        return self.render_preview(request, order_form=form)
+
+    def handle_place_order_submission(self, request):
+        form = EnterpriseOrderForm(request.POST)
+        if not form.is_valid():
+            return self.render_payment_details(request, order_form=form)
+        submission = self.build_submission(payment_kwargs={"order_form": form})
+        invoice_fields = form.invoice_fields()
+        submission["order_kwargs"] = {
+            "enterprise": self.membership.enterprise,
+            "po_number": form.cleaned_data["po_number"].strip(),
+            "buyer_note": form.cleaned_data["note"].strip(),
+            "payment_method": form.cleaned_data["payment_method"],
+            "invoice": (
+                InvoiceRequest(enterprise=self.membership.enterprise, amount=0, **invoice_fields)
+                if invoice_fields
+                else None
+            ),
+        }
+        return self.submit(**submission)
+
+    def handle_payment(self, order_number, total, **kwargs):
+        """Bank transfer: nothing is taken now; the source records what is owed."""
+        self.add_payment_source(
+            bank_transfer_source(
+                order_number=order_number, amount=total.incl_tax, currency=total.currency
+            )
+        )
+
+    def get_message_context(self, order):
+        ctx = super().get_message_context(order)
+        ctx["payee"] = payee()
+        ctx["payment_due_by"] = payment_due_by(order=order)
+        return ctx
+
+
+class ThankYouView(oscar_views.ThankYouView):
+    def get_context_data(self, *args, **kwargs):
+        ctx = super().get_context_data(*args, **kwargs)
+        ctx["payee"] = payee()
+        ctx["payment_due_by"] = payment_due_by(order=ctx["order"])
+        return ctx
+
+
+UserAddressUpdateView = oscar_views.UserAddressUpdateView
+UserAddressDeleteView = oscar_views.UserAddressDeleteView
