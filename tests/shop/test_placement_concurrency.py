@@ -92,7 +92,7 @@ def test_control_without_the_lock_oversells(slow_order_writes):
     """The same race with locking off must oversell, or the test above proves nothing."""
     (record,) = make_stock(n=1, num_in_stock=STOCK)
 
-    placed, refused, failed = race(forty_buyers_for(record), lock=False)
+    placed, _refused, failed = race(forty_buyers_for(record), lock=False)
 
     assert failed == []
     record.refresh_from_db()
