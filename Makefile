@@ -54,7 +54,7 @@ browser:
 ## A Celery worker with beat against REDIS_URL.
 worker: install
 	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL, e.g. redis://127.0.0.1:6379/0"; exit 1; }
-	$(VENV)/bin/celery -A config worker -B --loglevel=INFO
+	$(VENV)/bin/celery -A config worker -B -Q default,notifications,attribution --loglevel=INFO
 
 ## Every benchmark; each prints one JSON line last. PostgreSQL through DATABASE_URL.
 bench: install-test

@@ -1,11 +1,13 @@
 """Domain errors with messages in Chinese and English, naming the field (and row)."""
 
+from outbox.errors import PermanentError
+
 
 def bilingual(zh: str, en: str) -> str:
     return f"{zh} / {en}"
 
 
-class SupplyError(Exception):
+class SupplyError(PermanentError):
     """An expected refusal: bad input or a rule of the domain. Nothing was changed."""
 
     def __init__(self, zh: str, en: str, *, field: str | None = None):

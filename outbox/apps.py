@@ -6,3 +6,8 @@ class OutboxConfig(AppConfig):
     name = "outbox"
     verbose_name = _("Outbox")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from outbox.registry import discover
+
+        discover()

@@ -1,6 +1,111 @@
-from outbox.models import OutboxMessage
+"""The outbox: record in the business transaction, publish after commit, relay what is stuck.
+
+Nothing here may fail the business change: if the broker is down when a
+message is published, the message stays pending and the relay sends it later.
+"""
+
+import datetime
+import logging
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from outbox.models import OutboxDelivery, OutboxMessage
+from outbox.registry import handler_named, handlers_for
+
+logger = logging.getLogger(__name__)
 
 
 def outbox_record(*, topic: str, payload: dict[str, int | str]) -> OutboxMessage:
-    """Record an event inside the caller's transaction; it commits or rolls back with it."""
-    return OutboxMessage.objects.create(topic=topic, payload=payload)
+    """Record an event inside the caller's transaction; it is published once that commits."""
+    message = OutboxMessage.objects.create(topic=topic, payload=payload)
+    transaction.on_commit(lambda: outbox_publish(message_id=message.pk))
+    return message
+
+
+def outbox_publish(*, message_id: int) -> bool:
+    """Send one task per handler still to do. False if the broker could not be reached."""
+    from outbox.tasks import outbox_handle_task
+
+    message = OutboxMessage.objects.filter(pk=message_id, handled_at__isnull=True).first()
+    if message is None:
+        return True
+    done = set(message.deliveries.values_list("handler", flat=True))
+    pending = [h for h in handlers_for(message.topic) if h.name not in done]
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        published_at=timezone.now(), attempts=message.attempts + 1
+    )
+    if not pending:
+        _mark_handled(message)
+        return True
+    try:
+        for handler in pending:
+            outbox_handle_task.apply_async(
+                args=[message.pk, handler.name], queue=handler.queue, retry=False
+            )
+    except Exception as exc:  # the broker is down: the relay will send it again
+        logger.warning("outbox message %s not published: %s", message.pk, exc)
+        OutboxMessage.objects.filter(pk=message.pk).update(last_error=str(exc)[:2000])
+        return False
+    return True
+
+
+def outbox_handle(*, message_id: int, handler_name: str) -> bool:
+    """Run one handler for one message, once. False if it had been done already."""
+    message = OutboxMessage.objects.get(pk=message_id)
+    if OutboxDelivery.objects.filter(message=message, handler=handler_name).exists():
+        return False
+    handler = handler_named(handler_name)
+    with transaction.atomic():
+        handler.function(message.payload)
+        try:
+            with transaction.atomic():
+                OutboxDelivery.objects.create(message=message, handler=handler_name)
+        except IntegrityError:
+            # Another worker finished the same work first; its result stands.
+            transaction.set_rollback(True)
+            return False
+    if not _pending_handlers(message):
+        _mark_handled(message)
+    return True
+
+
+def _pending_handlers(message: OutboxMessage) -> list[str]:
+    done = set(message.deliveries.values_list("handler", flat=True))
+    return [h.name for h in handlers_for(message.topic) if h.name not in done]
+
+
+def _mark_handled(message: OutboxMessage) -> None:
+    OutboxMessage.objects.filter(pk=message.pk, handled_at__isnull=True).update(
+        handled_at=timezone.now()
+    )
+
+
+def outbox_relay(*, older_than: datetime.timedelta, limit: int = 500) -> int:
+    """Publish again what is still pending after ``older_than``; returns how many."""
+    cutoff = timezone.now() - older_than
+    stuck = (
+        OutboxMessage.objects.filter(handled_at__isnull=True, created_at__lt=cutoff)
+        .exclude(published_at__gte=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = 0
+    for message_id in list(stuck):
+        if outbox_publish(message_id=message_id):
+            sent += 1
+        else:
+            break  # the broker is still down; try again next time
+    return sent
+
+
+def outbox_stuck(*, older_than: datetime.timedelta):
+    """Messages not handled long after they were written (for the team's dashboard)."""
+    cutoff = timezone.now() - older_than
+    done = OutboxDelivery.objects.filter(message=OuterRef("pk"))
+    return (
+        OutboxMessage.objects.filter(handled_at__isnull=True, created_at__lt=cutoff)
+        .annotate(any_done=Exists(done))
+        .order_by("created_at")
+    )
