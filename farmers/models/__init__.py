@@ -1,5 +1,6 @@
 """The supply side: geography, households, sellers, lots and stock movements."""
 
+from farmers.models.attribution import Attribution, AttributionShortfall
 from farmers.models.geography import Town, Village
 from farmers.models.households import (
     Household,
@@ -13,6 +14,8 @@ from farmers.models.stock import AdjustmentLot, Lot, LotImport, StockAdjustment
 __all__ = [
     "WORK_TEAM_GROUP",
     "AdjustmentLot",
+    "Attribution",
+    "AttributionShortfall",
     "Household",
     "Lot",
     "LotImport",

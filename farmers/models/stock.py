@@ -51,6 +51,11 @@ class Lot(models.Model):
     received_on = models.DateField(_("received on"))
     units_received = models.PositiveIntegerField(_("units received"))
     units_remaining = models.PositiveIntegerField(_("units remaining"))
+    units_committed = models.PositiveIntegerField(
+        _("units committed"),
+        default=0,
+        help_text=_("Units attributed to paid order lines and not shipped yet"),
+    )
     farmgate_amount = models.DecimalField(
         _("farmgate amount (CNY)"),
         max_digits=12,
@@ -83,6 +88,10 @@ class Lot(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(farmgate_amount__gte=0), name="lot_farmgate_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(units_committed__lte=F("units_remaining")),
+                name="lot_committed_within_remaining",
             ),
         ]
         indexes = [

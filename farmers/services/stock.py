@@ -144,10 +144,11 @@ def _take_from_lots(
                     f"Lot {lot_id} is not a lot of this stock record",
                     field="lots",
                 )
-            if lot_units <= 0 or lot_units > lot.units_remaining:
+            free = lot.units_remaining - lot.units_committed
+            if lot_units <= 0 or lot_units > free:
                 raise StockError(
-                    f"批次 {lot.trace_code} 只剩 {lot.units_remaining} 件",
-                    f"Lot {lot.trace_code} has only {lot.units_remaining} units left",
+                    f"批次 {lot.trace_code} 只剩 {free} 件未售出",
+                    f"Lot {lot.trace_code} has only {free} units not sold to paid orders",
                     field="lots",
                 )
             taken[lot] = lot_units
@@ -159,8 +160,9 @@ def _take_from_lots(
             )
         return taken
     taken, left = {}, units
-    for lot in lots.filter(units_remaining__gt=0).order_by("received_on", "pk"):
-        share = min(left, lot.units_remaining)
+    # Units already sold to paid lines (committed) stay for those lines.
+    for lot in lots.filter(units_remaining__gt=F("units_committed")).order_by("received_on", "pk"):
+        share = min(left, lot.units_remaining - lot.units_committed)
         taken[lot] = share
         left -= share
         if not left:

@@ -1,0 +1,208 @@
+"""销售归户: every paid unit to the household whose lot supplied it.
+
+``order_attribute`` runs when an order is paid. For each line it locks the
+line's stock record and its open lots (first in, first out), takes the
+line's units from the lots' uncommitted units, and appends one ledger row
+per lot: units, the sales amount (the line total split by units, exact to
+the fen, remainders to the largest shares, ties to the older lot) and the
+household income (the lot's farmgate price for those units). Units stay
+"committed" on their lot until the line ships.
+
+Idempotent: a line that has its sale rows is skipped, and the unique
+(line, lot, cause) constraint stops a concurrent second run from writing
+twice. A line its lots cannot cover is attributed as far as they go and
+recorded as a shortfall for the work team — never guessed.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import Case, F, IntegerField, Value, When
+from oscar.core.loading import get_model
+
+from farmers.models import Attribution, AttributionShortfall, Lot
+from money.split import split_by_weights
+
+Line = get_model("order", "Line")
+StockRecord = get_model("partner", "StockRecord")
+
+FEN = Decimal("0.01")
+PAYMENT = "payment"
+
+
+@dataclass(frozen=True)
+class AttributionResult:
+    lines: int
+    entries: int
+    units_short: int
+
+
+def _income(lot: Lot, units: int) -> Decimal:
+    return (lot.farmgate_amount * units / lot.units_received).quantize(FEN, ROUND_HALF_UP)
+
+
+def _commit_units(taken: dict[int, int]) -> None:
+    """One UPDATE for all lots: units_committed += n."""
+    if taken:
+        Lot.objects.filter(pk__in=list(taken)).update(
+            units_committed=F("units_committed")
+            + Case(
+                *(When(pk=pk, then=Value(n)) for pk, n in taken.items()),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+
+
+@transaction.atomic
+def order_attribute(*, order_id: int) -> AttributionResult:
+    """Attribute every line of a paid order (a second run writes nothing)."""
+    done = set(
+        Attribution.objects.filter(line__order_id=order_id, cause=PAYMENT).values_list(
+            "line_id", flat=True
+        )
+    )
+    lines = [
+        line
+        for line in Line.objects.filter(order_id=order_id).order_by("pk")
+        if line.pk not in done and line.stockrecord_id is not None and line.quantity > 0
+    ]
+    if not lines:
+        return AttributionResult(lines=0, entries=0, units_short=0)
+
+    stock_ids = sorted({line.stockrecord_id for line in lines})
+    # Lock order: stock records, then their lots, each by primary key — the
+    # same order every writer of lots uses, so attribution cannot deadlock
+    # with intake, adjustments or another attribution.
+    list(
+        StockRecord.objects.select_for_update(of=("self",))
+        .filter(pk__in=stock_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    open_lots: dict[int, list[Lot]] = defaultdict(list)
+    for lot in (
+        Lot.objects.select_for_update(of=("self",))
+        .filter(stock_record_id__in=stock_ids, units_remaining__gt=F("units_committed"))
+        .order_by("pk")
+    ):
+        open_lots[lot.stock_record_id].append(lot)
+    for lots in open_lots.values():
+        lots.sort(key=lambda lot: (lot.received_on, lot.pk))  # first in, first out
+
+    entries: list[Attribution] = []
+    taken_total: dict[int, int] = defaultdict(int)
+    shortfalls: list[AttributionShortfall] = []
+    for line in lines:
+        left = line.quantity
+        shares: list[tuple[Lot, int]] = []
+        for lot in open_lots[line.stockrecord_id]:
+            free = lot.units_remaining - lot.units_committed - taken_total[lot.pk]
+            if free <= 0:
+                continue
+            share = min(left, free)
+            shares.append((lot, share))
+            taken_total[lot.pk] += share
+            left -= share
+            if not left:
+                break
+        if shares:
+            attributed_units = line.quantity - left
+            # The amount of the units attributed; the rest waits with the shortfall.
+            amount = (
+                (line.line_price_incl_tax * attributed_units / line.quantity).quantize(
+                    FEN, ROUND_HALF_UP
+                )
+                if left
+                else line.line_price_incl_tax
+            )
+            amounts = split_by_weights(amount, [units for _, units in shares])
+            entries.extend(
+                Attribution(
+                    line=line,
+                    lot=lot,
+                    household_id=lot.household_id,
+                    kind=Attribution.Kind.SALE,
+                    cause=PAYMENT,
+                    units=units,
+                    sales_amount=sales,
+                    household_income=_income(lot, units),
+                )
+                for (lot, units), sales in zip(shares, amounts, strict=True)
+            )
+        if left:
+            shortfalls.append(AttributionShortfall(line=line, units_short=left))
+
+    Attribution.objects.bulk_create(entries)
+    _commit_units(taken_total)
+    if shortfalls:
+        AttributionShortfall.objects.bulk_create(shortfalls, ignore_conflicts=True)
+    return AttributionResult(
+        lines=len(lines), entries=len(entries), units_short=sum(s.units_short for s in shortfalls)
+    )
+
+
+@transaction.atomic
+def order_attribution_reverse(
+    *, order_id: int, cause: str, line_units: dict[int, int] | None = None
+) -> int:
+    """Append reversals for a cancelled or refunded order (or some units of some lines).
+
+    ``cause`` names the event ("cancellation", "refund:<id>") so that running
+    it twice writes nothing new. Units are given back to their lots' free
+    units (the goods did not leave). Returns how many rows were written.
+    """
+    if Attribution.objects.filter(line__order_id=order_id, cause=cause).exists():
+        return 0
+    sales = list(
+        Attribution.objects.select_related("lot")
+        .filter(line__order_id=order_id, kind=Attribution.Kind.SALE)
+        .order_by("line_id", "-lot__received_on", "-lot_id")
+    )
+    reversed_units: dict[int, int] = defaultdict(int)
+    for row in Attribution.objects.filter(line__order_id=order_id, kind=Attribution.Kind.REVERSAL):
+        reversed_units[row.reverses_id] += -row.units
+    wanted = dict(line_units) if line_units is not None else None
+    rows: list[Attribution] = []
+    given_back: dict[int, int] = defaultdict(int)
+    for sale in sales:
+        open_units = sale.units - reversed_units[sale.pk]
+        if wanted is not None:
+            open_units = min(open_units, wanted.get(sale.line_id, 0))
+        if open_units <= 0:
+            continue
+        if wanted is not None:
+            wanted[sale.line_id] -= open_units
+        amount = -(sale.sales_amount * open_units / sale.units).quantize(FEN, ROUND_HALF_UP)
+        income = -(sale.household_income * open_units / sale.units).quantize(FEN, ROUND_HALF_UP)
+        if open_units == sale.units - reversed_units[sale.pk]:
+            # The last units of a sale take back exactly what is left of its amounts.
+            earlier = [r for r in sale.reversals.all()]
+            amount = -(sale.sales_amount + sum(r.sales_amount for r in earlier))
+            income = -(sale.household_income + sum(r.household_income for r in earlier))
+        rows.append(
+            Attribution(
+                line_id=sale.line_id,
+                lot=sale.lot,
+                household_id=sale.household_id,
+                kind=Attribution.Kind.REVERSAL,
+                cause=cause,
+                reverses=sale,
+                units=-open_units,
+                sales_amount=amount,
+                household_income=income,
+            )
+        )
+        given_back[sale.lot_id] += open_units
+    if given_back:
+        list(
+            Lot.objects.select_for_update(of=("self",))
+            .filter(pk__in=list(given_back))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        _commit_units({pk: -n for pk, n in given_back.items()})
+    Attribution.objects.bulk_create(rows)
+    return len(rows)

@@ -1,0 +1,158 @@
+"""销售归户: paid units to the households whose lots supplied them, exact to the fen."""
+
+import datetime
+import random
+from decimal import Decimal
+
+import pytest
+from django.db.models import Sum
+from oscar.core.loading import get_model
+from oscar.test.factories import create_basket, create_order
+
+from farmers.models import Attribution, AttributionShortfall, Lot
+from farmers.services.attribution import order_attribute, order_attribution_reverse
+from farmers.services.stock import lot_receive, stock_adjust
+
+StockRecord = get_model("partner", "StockRecord")
+
+
+def lots(supply, *specs):
+    """specs: (units, farmgate_amount, day offset) — older first unless the days say otherwise."""
+    made = []
+    for n, (units, amount, day) in enumerate(specs):
+        made.append(
+            lot_receive(
+                stock_record=supply.stock_record,
+                household=supply.households[n % 3],
+                units=units,
+                received_on=datetime.date(2026, 11, 1) + datetime.timedelta(days=day),
+                trace_code=f"L{n}",
+                farmgate_amount=Decimal(amount),
+            )
+        )
+    return made
+
+
+def order_for(supply, quantity, price=None):
+    if price is not None:
+        StockRecord.objects.filter(pk=supply.stock_record.pk).update(price=Decimal(price))
+    basket = create_basket(empty=True)
+    basket.add_product(supply.stock_record.product, quantity)
+    return create_order(basket=basket)
+
+
+def rows(order, kind="sale"):
+    return list(
+        Attribution.objects.filter(line__order=order, kind=kind)
+        .order_by("lot__received_on", "lot_id")
+        .values_list("lot__trace_code", "units", "sales_amount", "household_income")
+    )
+
+
+def test_units_go_to_the_oldest_lots_first_with_exact_amounts(supply):
+    lots(supply, (10, "100.00", 0), (20, "240.00", 1), (30, "300.00", 2))
+    order = order_for(supply, 25, price="30.00")
+    result = order_attribute(order_id=order.pk)
+    assert result.entries == 2 and result.units_short == 0
+    assert rows(order) == [
+        ("L0", 10, Decimal("300.00"), Decimal("100.00")),
+        ("L1", 15, Decimal("450.00"), Decimal("180.00")),
+    ]
+    committed = dict(Lot.objects.values_list("trace_code", "units_committed"))
+    assert committed == {"L0": 10, "L1": 15, "L2": 0}
+
+
+def test_remainders_are_assigned_so_entries_sum_to_the_line_total(supply):
+    lots(supply, (1, "1.00", 0), (1, "1.00", 1), (1, "1.00", 2))
+    order = order_for(supply, 3, price="33.33")
+    order_attribute(order_id=order.pk)
+    line = order.lines.get()
+    amounts = [r[2] for r in rows(order)]
+    assert sum(amounts) == line.line_price_incl_tax == Decimal("99.99")
+    assert amounts == [Decimal("33.33")] * 3
+
+
+def test_a_second_run_writes_nothing(supply):
+    lots(supply, (10, "100.00", 0))
+    order = order_for(supply, 4)
+    order_attribute(order_id=order.pk)
+    again = order_attribute(order_id=order.pk)
+    assert again.entries == 0
+    assert Attribution.objects.count() == 1
+    assert Lot.objects.get().units_committed == 4
+
+
+def test_a_line_lots_cannot_cover_is_attributed_as_far_as_they_go_and_flagged(supply):
+    lots(supply, (5, "50.00", 0))
+    StockRecord.objects.filter(pk=supply.stock_record.pk).update(num_in_stock=8)  # drifted
+    order = order_for(supply, 8, price="10.00")
+    result = order_attribute(order_id=order.pk)
+    assert result.units_short == 3
+    assert rows(order) == [("L0", 5, Decimal("50.00"), Decimal("50.00"))]
+    assert AttributionShortfall.objects.get().units_short == 3
+
+
+def test_committed_units_are_not_taken_by_damage(supply):
+    lots(supply, (10, "100.00", 0), (10, "100.00", 1))
+    order = order_for(supply, 8)
+    order_attribute(order_id=order.pk)
+    stock_adjust(stock_record=supply.stock_record, reason="damage", units=5, note="压坏")
+    remaining = dict(Lot.objects.values_list("trace_code", "units_remaining"))
+    assert remaining == {"L0": 8, "L1": 7}  # the 2 free units of L0, then L1
+
+
+def test_cancellation_appends_reversals_and_frees_the_units(supply):
+    lots(supply, (10, "100.00", 0), (20, "240.00", 1))
+    order = order_for(supply, 25, price="30.00")
+    order_attribute(order_id=order.pk)
+    assert order_attribution_reverse(order_id=order.pk, cause="cancellation") == 2
+    assert order_attribution_reverse(order_id=order.pk, cause="cancellation") == 0
+    totals = Attribution.objects.filter(line__order=order).aggregate(
+        units=Sum("units"), sales=Sum("sales_amount"), income=Sum("household_income")
+    )
+    assert totals == {"units": 0, "sales": Decimal("0.00"), "income": Decimal("0.00")}
+    assert set(Lot.objects.values_list("units_committed", flat=True)) == {0}
+
+
+def test_partial_refunds_add_up_to_the_sale_exactly(supply):
+    lots(supply, (3, "10.00", 0))
+    order = order_for(supply, 3, price="33.33")
+    order_attribute(order_id=order.pk)
+    line = order.lines.get()
+    order_attribution_reverse(order_id=order.pk, cause="refund:1", line_units={line.pk: 1})
+    order_attribution_reverse(order_id=order.pk, cause="refund:2", line_units={line.pk: 2})
+    totals = Attribution.objects.filter(line=line).aggregate(
+        units=Sum("units"), sales=Sum("sales_amount"), income=Sum("household_income")
+    )
+    assert totals == {"units": 0, "sales": Decimal("0.00"), "income": Decimal("0.00")}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_orders_over_random_lots_attribute_every_unit_exactly(supply, seed):
+    rng = random.Random(seed)
+    specs = [
+        (rng.randint(1, 40), f"{rng.randint(0, 5000)}.{rng.randint(0, 99):02d}", rng.randint(0, 20))
+        for _ in range(rng.randint(1, 6))
+    ]
+    lots(supply, *specs)
+    capacity = sum(units for units, _, _ in specs)
+    ordered = 0
+    for _ in range(rng.randint(1, 4)):
+        quantity = rng.randint(1, 15)
+        if ordered + quantity > capacity:
+            break
+        ordered += quantity
+        order = order_for(supply, quantity, price=f"{rng.randint(1, 200)}.{rng.randint(0, 99):02d}")
+        order_attribute(order_id=order.pk)
+        line = order.lines.get()
+        entries = Attribution.objects.filter(line=line)
+        assert entries.aggregate(u=Sum("units"))["u"] == line.quantity
+        assert entries.aggregate(s=Sum("sales_amount"))["s"] == line.line_price_incl_tax
+    # First in, first out: a lot is touched only once every older lot is used up.
+    by_age = sorted(Lot.objects.all(), key=lambda lot: (lot.received_on, lot.pk))
+    committed = [lot.units_committed for lot in by_age]
+    full = [lot.units_committed == lot.units_remaining for lot in by_age]
+    for i, units in enumerate(committed):
+        if units:
+            assert all(full[:i]), (committed, [lot.units_remaining for lot in by_age])
+    assert sum(committed) == ordered
