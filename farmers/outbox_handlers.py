@@ -1,0 +1,14 @@
+"""What the supply side does with business events (see outbox.registry)."""
+
+from farmers.services.attribution import order_attribute, order_attribution_reverse
+from outbox.registry import ATTRIBUTION, outbox_handler
+
+
+@outbox_handler("order.paid", queue=ATTRIBUTION)
+def attribute_paid_order(payload: dict) -> None:
+    order_attribute(order_id=payload["order_id"])
+
+
+@outbox_handler("order.cancelled", queue=ATTRIBUTION)
+def reverse_cancelled_order(payload: dict) -> None:
+    order_attribution_reverse(order_id=payload["order_id"], cause="cancellation")
