@@ -78,6 +78,7 @@ class QuickOrderForm(forms.Form):
         )
         % {"mb": settings.TAIBAO_QUICK_ORDER_MAX_BYTES // (1024 * 1024)},
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        allow_empty_file=True,  # the service refuses it, with the bilingual message
     )
 
     def clean(self):

@@ -9,7 +9,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
+
+
+class Message:
+    """A translatable message with its parameters, rendered in the language active when shown."""
+
+    def __init__(self, text, **params):
+        self.text = text
+        self.params = params
+
+    def __str__(self) -> str:
+        return str(self.text) % self.params if self.params else str(self.text)
+
+    def __eq__(self, other) -> bool:
+        return str(self) == str(other)
+
+    __hash__ = None
 
 
 @dataclass(frozen=True)
@@ -54,19 +70,20 @@ class Terms:
     def has_rules(self) -> bool:
         return bool(self.tier_starts) or self.min_quantity > 1 or self.quantity_step > 1
 
-    def quantity_problem(self, quantity: int) -> str | None:
-        """Why this quantity cannot be bought (translated), or None."""
+    def quantity_problem(self, quantity: int) -> Message | None:
+        """Why this quantity cannot be bought, or None."""
         if quantity < 1:
-            return _("must be at least 1")
+            return Message(_("must be at least 1"))
         if quantity < self.min_quantity:
-            return _("the minimum order is %(min)d") % {"min": self.min_quantity}
+            return Message(_("the minimum order is %(min)d"), min=self.min_quantity)
         if (quantity - self.min_quantity) % self.quantity_step:
             if self.min_quantity % self.quantity_step == 0:
-                return _("must be a multiple of %(step)d") % {"step": self.quantity_step}
-            return _("must be %(min)d plus a multiple of %(step)d") % {
-                "min": self.min_quantity,
-                "step": self.quantity_step,
-            }
+                return Message(_("must be a multiple of %(step)d"), step=self.quantity_step)
+            return Message(
+                _("must be %(min)d plus a multiple of %(step)d"),
+                min=self.min_quantity,
+                step=self.quantity_step,
+            )
         return None
 
 

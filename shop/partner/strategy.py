@@ -46,7 +46,7 @@ class BulkAvailability(StockRequiredAvailability):
     def is_purchase_permitted(self, quantity):
         problem = self.terms.quantity_problem(quantity)
         if problem:
-            return False, problem
+            return False, str(problem)
         return super().is_purchase_permitted(quantity)
 
 
@@ -55,7 +55,7 @@ class UntrackedBulkAvailability(BulkAvailability):
 
     def is_purchase_permitted(self, quantity):
         problem = self.terms.quantity_problem(quantity)
-        return (False, problem) if problem else (True, "")
+        return (False, str(problem)) if problem else (True, "")
 
 
 def _terms_rows_loaded(stockrecord) -> tuple | None:

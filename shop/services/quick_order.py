@@ -30,6 +30,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
+from shop.pricing import Message
+
 StockRecord = get_model("partner", "StockRecord")
 BasketLine = get_model("basket", "Line")
 
@@ -181,7 +183,9 @@ def _rows_from_table(table: list[tuple[int, list]]) -> list[RawRow]:
 
 def _too_many_rows() -> PurchaseListError:
     return PurchaseListError(
-        _("more than %(max)d rows; split the list") % {"max": settings.TAIBAO_QUICK_ORDER_MAX_ROWS}
+        Message(
+            _("more than %(max)d rows; split the list"), max=settings.TAIBAO_QUICK_ORDER_MAX_ROWS
+        )
     )
 
 
@@ -231,8 +235,10 @@ def purchase_list_read(*, name: str, content: bytes) -> list[RawRow]:
         raise PurchaseListError(_("the file is empty"))
     if len(content) > settings.TAIBAO_QUICK_ORDER_MAX_BYTES:
         raise PurchaseListError(
-            _("the file is larger than %(mb)d MB")
-            % {"mb": settings.TAIBAO_QUICK_ORDER_MAX_BYTES // (1024 * 1024)}
+            Message(
+                _("the file is larger than %(mb)d MB"),
+                mb=settings.TAIBAO_QUICK_ORDER_MAX_BYTES // (1024 * 1024),
+            )
         )
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     if suffix == "xlsx":
@@ -386,12 +392,13 @@ def quick_order_check(
             left = record.net_stock_level
             if row.quantity + already > left:
                 if already:
-                    message = _("only %(left)d left, %(already)d already in your basket") % {
-                        "left": max(left, 0),
-                        "already": already,
-                    }
+                    message = Message(
+                        _("only %(left)d left, %(already)d already in your basket"),
+                        left=max(left, 0),
+                        already=already,
+                    )
                 else:
-                    message = _("only %(left)d left") % {"left": max(left, 0)}
+                    message = Message(_("only %(left)d left"), left=max(left, 0))
                 row.errors.append(RowError(row.row, "quantity", message))
                 continue
         row.unit_price = terms.unit_price(row.quantity)
