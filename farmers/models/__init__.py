@@ -9,7 +9,7 @@ from farmers.models.households import (
     PersonalDataReveal,
 )
 from farmers.models.sellers import WORK_TEAM_GROUP, Membership, Seller
-from farmers.models.stock import AdjustmentLot, Lot, LotImport, StockAdjustment
+from farmers.models.stock import AdjustmentLot, Lot, LotImport, LotShipment, StockAdjustment
 
 __all__ = [
     "WORK_TEAM_GROUP",
@@ -19,6 +19,7 @@ __all__ = [
     "Household",
     "Lot",
     "LotImport",
+    "LotShipment",
     "Membership",
     "MonitoringCategory",
     "MonitoringPeriod",

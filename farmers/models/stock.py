@@ -163,3 +163,24 @@ class AdjustmentLot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lot}: {self.units:+d}"
+
+
+class LotShipment(models.Model):
+    """Units of a lot that left with an order line: they leave stock and the lot here."""
+
+    line = models.ForeignKey("order.Line", on_delete=models.PROTECT, related_name="lot_shipments")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="shipments")
+    units = models.PositiveIntegerField(_("units"))
+    reference = models.CharField(_("tracking number"), max_length=128, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["line", "pk"]
+        verbose_name = _("lot shipment")
+        verbose_name_plural = _("lot shipments")
+        constraints = [
+            models.CheckConstraint(condition=Q(units__gt=0), name="lot_shipment_has_units")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lot} → line {self.line_id}: {self.units}"
