@@ -91,7 +91,7 @@ def place(basket, user, *, lock: bool = True, **order_kwargs):
     address = ShippingAddress.objects.create(
         last_name="张三", line1="新华街道 1 号", line4="广州市", country_id="CN"
     )
-    return OrderCreator().place_order(
+    order = OrderCreator().place_order(
         basket=basket,
         total=total,
         shipping_method=shipping,
@@ -101,6 +101,8 @@ def place(basket, user, *, lock: bool = True, **order_kwargs):
         lock_stock=lock,
         **order_kwargs,
     )
+    basket.submit()  # as the checkout does once the order is written
+    return order
 
 
 @pytest.fixture
