@@ -29,6 +29,7 @@ from farmers.models import (
     Village,
 )
 from farmers.services.stock import lot_receive
+from shop.demo_buyers import demo_buyers_load
 from shop.models import Enterprise, EnterpriseMember, PairingAgreement
 
 Product = get_model("catalogue", "Product")
@@ -392,6 +393,7 @@ def demo_world_load() -> DemoSummary:
     products = _products(villages, sellers)
     enterprises = _enterprises(villages)
     _accounts(sellers, enterprises)
+    demo_buyers_load()
     return DemoSummary(
         villages=len(villages),
         households=len(households),
