@@ -14,15 +14,19 @@ twice. A line its lots cannot cover is attributed as far as they go and
 recorded as a shortfall for the work team — never guessed.
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from oscar.core.loading import get_model
 
 from farmers.models import Attribution, AttributionShortfall, Lot
+from farmers.services.increments import add_by_pk
 from money.split import split_by_weights
 
 Line = get_model("order", "Line")
@@ -39,21 +43,57 @@ class AttributionResult:
     units_short: int
 
 
-def _income(lot: Lot, units: int) -> Decimal:
+def _income(lot: "OpenLot | Lot", units: int) -> Decimal:
     return (lot.farmgate_amount * units / lot.units_received).quantize(FEN, ROUND_HALF_UP)
 
 
 def _commit_units(taken: dict[int, int]) -> None:
     """One UPDATE for all lots: units_committed += n."""
-    if taken:
-        Lot.objects.filter(pk__in=list(taken)).update(
-            units_committed=F("units_committed")
-            + Case(
-                *(When(pk=pk, then=Value(n)) for pk, n in taken.items()),
-                default=Value(0),
-                output_field=IntegerField(),
+    add_by_pk(Lot, ("units_committed",), taken)
+
+
+class OpenLot(NamedTuple):
+    pk: int
+    stock_record_id: int
+    household_id: int
+    received_on: datetime.date
+    units_received: int
+    units_remaining: int
+    units_committed: int
+    farmgate_amount: Decimal
+
+
+def _oldest_open_lots(needed: dict[int, int]) -> dict[int, list[OpenLot]]:
+    """Per stock record, its oldest lots with free units — only as many as ``needed`` takes."""
+    found: dict[int, list[OpenLot]] = {}
+    depth = 1  # the oldest open lot usually covers a line; look deeper only when not
+    wanted = dict(needed)
+    while wanted:
+        ranked = Lot.objects.filter(
+            stock_record_id__in=list(wanted), units_remaining__gt=F("units_committed")
+        ).annotate(
+            fifo=Window(
+                RowNumber(),
+                partition_by=[F("stock_record_id")],
+                order_by=[F("received_on").asc(), F("pk").asc()],
             )
         )
+        if depth:
+            ranked = ranked.filter(fifo__lte=depth)
+        batch: dict[int, list[OpenLot]] = defaultdict(list)
+        for row in ranked.order_by("stock_record_id", "fifo").values_list(*OpenLot._fields):
+            lot = OpenLot(*row)
+            batch[lot.stock_record_id].append(lot)
+        again = {}
+        for record_id, units in wanted.items():
+            lots = batch.get(record_id, [])
+            found[record_id] = lots
+            free = sum(lot.units_remaining - lot.units_committed for lot in lots)
+            if depth and free < units and len(lots) == depth:
+                again[record_id] = units  # more lots exist: look deeper
+        wanted = again
+        depth = depth * 8 if depth < 64 else 0  # 1, 8, 64, then all
+    return found
 
 
 @transaction.atomic
@@ -66,38 +106,34 @@ def order_attribute(*, order_id: int) -> AttributionResult:
     )
     lines = [
         line
-        for line in Line.objects.filter(order_id=order_id).order_by("pk")
+        for line in Line.objects.filter(order_id=order_id)
+        .only("pk", "stockrecord_id", "quantity", "line_price_incl_tax")
+        .order_by("pk")
         if line.pk not in done and line.stockrecord_id is not None and line.quantity > 0
     ]
     if not lines:
         return AttributionResult(lines=0, entries=0, units_short=0)
 
     stock_ids = sorted({line.stockrecord_id for line in lines})
-    # Lock order: stock records, then their lots, each by primary key — the
-    # same order every writer of lots uses, so attribution cannot deadlock
-    # with intake, adjustments or another attribution.
+    # Every writer of lots (intake, adjustments, imports, shipping, attribution)
+    # locks the stock record first, in primary-key order; holding those locks,
+    # the lots of these stock records cannot change under us.
     list(
         StockRecord.objects.select_for_update(of=("self",))
         .filter(pk__in=stock_ids)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    open_lots: dict[int, list[Lot]] = defaultdict(list)
-    for lot in (
-        Lot.objects.select_for_update(of=("self",))
-        .filter(stock_record_id__in=stock_ids, units_remaining__gt=F("units_committed"))
-        .order_by("pk")
-    ):
-        open_lots[lot.stock_record_id].append(lot)
-    for lots in open_lots.values():
-        lots.sort(key=lambda lot: (lot.received_on, lot.pk))  # first in, first out
-
+    needed: dict[int, int] = defaultdict(int)
+    for line in lines:
+        needed[line.stockrecord_id] += line.quantity
+    open_lots = _oldest_open_lots(needed)
     entries: list[Attribution] = []
     taken_total: dict[int, int] = defaultdict(int)
     shortfalls: list[AttributionShortfall] = []
     for line in lines:
         left = line.quantity
-        shares: list[tuple[Lot, int]] = []
+        shares: list[tuple[OpenLot, int]] = []
         for lot in open_lots[line.stockrecord_id]:
             free = lot.units_remaining - lot.units_committed - taken_total[lot.pk]
             if free <= 0:
@@ -121,8 +157,8 @@ def order_attribute(*, order_id: int) -> AttributionResult:
             amounts = split_by_weights(amount, [units for _, units in shares])
             entries.extend(
                 Attribution(
-                    line=line,
-                    lot=lot,
+                    line_id=line.pk,
+                    lot_id=lot.pk,
                     household_id=lot.household_id,
                     kind=Attribution.Kind.SALE,
                     cause=PAYMENT,
@@ -133,7 +169,7 @@ def order_attribute(*, order_id: int) -> AttributionResult:
                 for (lot, units), sales in zip(shares, amounts, strict=True)
             )
         if left:
-            shortfalls.append(AttributionShortfall(line=line, units_short=left))
+            shortfalls.append(AttributionShortfall(line_id=line.pk, units_short=left))
 
     Attribution.objects.bulk_create(entries)
     _commit_units(taken_total)

@@ -10,11 +10,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, Sum, Value, When
+from django.db.models import Sum
 from oscar.core.loading import get_model
 
 from farmers.errors import SupplyError
 from farmers.models import Attribution, Lot, LotShipment
+from farmers.services.increments import add_by_pk
 
 Line = get_model("order", "Line")
 StockRecord = get_model("partner", "StockRecord")
@@ -28,14 +29,6 @@ class ShippingRefused(SupplyError):
 class LineToShip:
     line_id: int
     units: int
-
-
-def _by_pk(values: dict[int, int]):
-    return Case(
-        *(When(pk=pk, then=Value(n)) for pk, n in values.items()),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
 
 
 @transaction.atomic
@@ -99,17 +92,11 @@ def lines_ship(*, lines: list[LineToShip], reference: str = "") -> list[LotShipm
                 break
         per_record[line.stockrecord_id] += units
 
-    Lot.objects.filter(pk__in=list(per_lot)).update(
-        units_remaining=F("units_remaining") - _by_pk(per_lot),
-        units_committed=F("units_committed") - _by_pk(per_lot),
+    add_by_pk(Lot, ("units_remaining", "units_committed"), {k: -n for k, n in per_lot.items()})
+    add_by_pk(
+        StockRecord, ("num_in_stock", "num_allocated"), {k: -n for k, n in per_record.items()}
     )
-    StockRecord.objects.filter(pk__in=list(per_record)).update(
-        num_in_stock=F("num_in_stock") - _by_pk(per_record),
-        num_allocated=F("num_allocated") - _by_pk(per_record),
-    )
-    Line.objects.filter(pk__in=list(wanted)).update(
-        num_allocated=F("num_allocated") - _by_pk(wanted)
-    )
+    add_by_pk(Line, ("num_allocated",), {k: -n for k, n in wanted.items()})
     return LotShipment.objects.bulk_create(shipments)
 
 

@@ -1,0 +1,242 @@
+"""Attribution throughput: a backlog of paid order lines, one Celery worker, PostgreSQL.
+
+Setup (not timed): 40 products, each with 25 household lots of 2,000 units;
+150 paid orders of 100 lines each (15,000 lines; bulk orders are the daily business) written straight to the
+database, each with its "order.paid" outbox message. Timed: from publishing
+the backlog to Redis until one worker process (``celery worker -Q
+attribution --concurrency 1``) has handled every message — the real path:
+outbox task, lock, FIFO split, ledger rows, committed units. Afterwards
+every line's entries are checked to sum to its units and its total.
+
+Run: ``DATABASE_URL=postgresql://… REDIS_URL=redis://127.0.0.1:6379/0 python bench/attribution.py``.
+Last line: JSON with ``lines_per_second`` (at least 2,000 wanted).
+"""
+
+import datetime
+import json
+import os
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
+
+from bench.scratch import PROJECT_ROOT, django_with_database
+
+PRODUCTS = 40
+LOTS_PER_PRODUCT = 25
+ORDERS = 150
+LINES_PER_ORDER = 100
+TIMEOUT = 600
+
+
+def build_catalogue():
+    from oscar.core.loading import get_model
+    from oscar.test.factories import ProductFactory
+
+    from farmers.factories import (
+        HouseholdFactory,
+        MembershipFactory,
+        SellerFactory,
+        VillageFactory,
+    )
+    from farmers.models import Lot
+
+    StockRecord = get_model("partner", "StockRecord")
+    stamp = time.time_ns()  # a database reused across runs keeps earlier runs' rows
+    village = VillageFactory(name=f"基准村{stamp}")
+    seller = SellerFactory(village=village, partner__name=f"基准合作社{stamp}")
+    households = [
+        HouseholdFactory(village=village, code=f"B{stamp % 10**9}-{i}")
+        for i in range(LOTS_PER_PRODUCT)
+    ]
+    for household in households:
+        MembershipFactory(seller=seller, household=household)
+    records = []
+    for n in range(PRODUCTS):
+        product = ProductFactory(
+            stockrecords=None,
+            categories=None,
+            seller=seller,
+            title=f"归户基准 {n}",
+            upc=f"ATTR-{stamp}-{n}",
+        )
+        records.append(
+            StockRecord.objects.create(
+                product=product,
+                partner=seller.partner,
+                partner_sku=f"ATTR-{seller.pk}-{n}",
+                price=Decimal("27.30"),
+                price_currency="CNY",
+                num_in_stock=LOTS_PER_PRODUCT * 2000,
+                num_allocated=0,
+            )
+        )
+    day = datetime.date.today() - datetime.timedelta(days=30)
+    Lot.objects.bulk_create(
+        Lot(
+            stock_record=record,
+            household=household,
+            received_on=day + datetime.timedelta(days=i),
+            units_received=2000,
+            units_remaining=2000,
+            farmgate_amount=Decimal("33333.33"),
+            trace_code=f"A{record.pk}-{i}",
+        )
+        for record in records
+        for i, household in enumerate(households)
+    )
+    return records
+
+
+def build_paid_orders(records):
+    from django.contrib.sites.models import Site
+    from django.utils import timezone
+    from oscar.core.loading import get_model
+
+    from outbox.models import OutboxMessage
+
+    Order = get_model("order", "Order")
+    Line = get_model("order", "Line")
+    site = Site.objects.get_current()
+    stamp = int(time.time())
+    orders = Order.objects.bulk_create(
+        Order(
+            number=f"B{stamp}{n:05d}",
+            site=site,
+            currency="CNY",
+            total_incl_tax=Decimal("0"),
+            total_excl_tax=Decimal("0"),
+            shipping_incl_tax=Decimal("0"),
+            shipping_excl_tax=Decimal("0"),
+            status="Being processed",
+            date_placed=timezone.now(),
+        )
+        for n in range(ORDERS)
+    )
+    lines = []
+    for n, order in enumerate(orders):
+        for i in range(LINES_PER_ORDER):
+            record = records[(n + i) % len(records)]
+            quantity = 1 + (n * 7 + i) % 9
+            total = Decimal("27.30") * quantity
+            lines.append(
+                Line(
+                    order=order,
+                    partner=record.partner,
+                    partner_name=record.partner.name,
+                    partner_sku=record.partner_sku,
+                    stockrecord=record,
+                    product=record.product,
+                    title=record.product.title,
+                    quantity=quantity,
+                    line_price_incl_tax=total,
+                    line_price_excl_tax=total,
+                    line_price_before_discounts_incl_tax=total,
+                    line_price_before_discounts_excl_tax=total,
+                    num_allocated=quantity,
+                    unit_price_incl_tax=Decimal("27.30"),
+                    unit_price_excl_tax=Decimal("27.30"),
+                )
+            )
+    Line.objects.bulk_create(lines, batch_size=2000)
+    messages = OutboxMessage.objects.bulk_create(
+        OutboxMessage(topic="order.paid", payload={"order_id": order.pk}) for order in orders
+    )
+    return orders, messages
+
+
+def start_worker() -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            "attribution",
+            "--concurrency",
+            "1",
+            "--pool",
+            "prefork",
+            "--without-mingle",
+            "--without-gossip",
+            "--loglevel",
+            "WARNING",
+            "-n",
+            f"bench-{os.getpid()}@%h",
+        ],
+        cwd=PROJECT_ROOT,
+        env=os.environ.copy(),
+    )
+
+
+def main() -> None:
+    vendor = django_with_database()
+    from django.conf import settings
+    from django.db.models import Sum
+
+    from config.celery_app import app
+    from farmers.models import Attribution
+    from outbox.models import OutboxMessage
+    from outbox.services import outbox_publish
+
+    assert settings.REDIS_URL and not settings.CELERY_TASK_ALWAYS_EAGER
+    app.control.purge()
+    records = build_catalogue()
+    orders, messages = build_paid_orders(records)
+    ids = [m.pk for m in messages]
+    worker = start_worker()
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(timeout=0.5) and time.monotonic() < deadline:
+            pass
+        started = time.perf_counter()
+        for message_id in ids:
+            assert outbox_publish(message_id=message_id)
+        published = time.perf_counter() - started
+        while OutboxMessage.objects.filter(pk__in=ids, handled_at__isnull=True).exists():
+            if time.perf_counter() - started > TIMEOUT:
+                raise SystemExit("the worker did not finish the backlog in time")
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - started
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+
+    lines = ORDERS * LINES_PER_ORDER
+    per_line = (
+        Attribution.objects.filter(line__order__in=orders)
+        .values("line_id", "line__quantity", "line__line_price_incl_tax")
+        .annotate(units=Sum("units"), amount=Sum("sales_amount"))
+    )
+    assert len(per_line) == lines, len(per_line)
+    for row in per_line:
+        assert (
+            row["units"] == row["line__quantity"]
+            and row["amount"] == row["line__line_price_incl_tax"]
+        )
+    print(
+        json.dumps(
+            {
+                "bench": "attribution",
+                "database": vendor,
+                "lines": lines,
+                "orders": ORDERS,
+                "seconds": round(elapsed, 2),
+                "lines_per_second": round(lines / elapsed),
+                "workers": 1,
+                "publish_seconds": round(published, 2),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
