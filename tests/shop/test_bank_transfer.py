@@ -130,7 +130,7 @@ def test_periodic_task_cancels_only_orders_unpaid_past_the_deadline(
         date_placed=timezone.now() - datetime.timedelta(days=8)
     )
 
-    cancelled = orders_cancel_unpaid_task.delay().get()
+    cancelled = orders_cancel_unpaid_task.apply().get()  # in process, as beat would run it
 
     assert cancelled == [order.pk]
     order.refresh_from_db()

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.utils import translation
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from oscar.core.loading import get_model
 
 from outbox.models import OutboxMessage
