@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "outbox.apps.OutboxConfig",
     "farmers.apps.FarmersConfig",
     "farmers.seller_dashboard.apps.SellerDashboardConfig",  # a seller's own stock and lots
+    "farmers.team_dashboard.apps.TeamDashboardConfig",  # the work team's sales and pipeline
     "farmers.register.apps.HouseholdRegisterConfig",  # the work team's household register
     "shop.apps.ShopConfig",
 ]
@@ -265,7 +266,10 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "outbox.relay", "schedule": 30.0},
+    "attribution-reconcile": {"task": "farmers.attribution_reconcile", "schedule": 600.0},
 }
+RECONCILE_SETTLE_MINUTES = 15  # give the pipeline this long before calling a paid order stuck
+RECONCILE_LOOK_BACK_DAYS = 30
 OUTBOX_RELAY_AFTER_SECONDS = int(os.environ.get("OUTBOX_RELAY_AFTER_SECONDS", "60"))
 
 # --- E-mail ----------------------------------------------------------------
@@ -404,5 +408,15 @@ OSCAR_DASHBOARD_NAVIGATION = [
             {"label": _("Import a lot sheet"), "url_name": "seller-dashboard:seller-lot-import"},
             {"label": _("Member households"), "url_name": "seller-dashboard:seller-member-list"},
         ],
+    },
+]
+
+# The work team's pages (farmers.team_dashboard), mounted at /dashboard/team/.
+OSCAR_DASHBOARD_NAVIGATION = [
+    *OSCAR_DASHBOARD_NAVIGATION,
+    {
+        "label": _("Reconciliation"),
+        "icon": "fas fa-balance-scale",
+        "url_name": "team-dashboard:team-reconciliation",
     },
 ]

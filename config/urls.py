@@ -22,6 +22,7 @@ urlpatterns = [
     path("dashboard/households/", apps.get_app_config("household_register").urls),
     # The seller's pages (stock, lots, intake, imports), inside Oscar's dashboard.
     path("dashboard/seller/", apps.get_app_config("seller_dashboard").urls),
+    path("dashboard/team/", apps.get_app_config("team_dashboard").urls),
     # The buyer side (quick order, enterprise pages) and the work team's bank transfers.
     path("dashboard/transfers/", include(shop_urls.dashboard_urlpatterns)),
     path("", include("shop.urls")),

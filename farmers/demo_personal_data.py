@@ -33,6 +33,8 @@ WORK_TEAM_PERMISSIONS = {
     "membership": ["view", "add", "delete"],
     "seller": ["view"],
     "village": ["view"],
+    "attribution": ["view"],
+    "attributionshortfall": ["view", "change"],
 }
 
 
