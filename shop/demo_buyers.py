@@ -21,6 +21,7 @@ from shop.models import (
 )
 
 StockRecord = get_model("partner", "StockRecord")
+Country = get_model("address", "Country")
 
 ENTERPRISE_ADMIN = ("admin@guoguang.example", "国光采购主管", "国光电器股份有限公司")
 
@@ -125,7 +126,22 @@ def _bulk_terms() -> None:
             )
 
 
+def _shipping_country() -> None:
+    """China, as migration shop 0003 adds it (again here: test flushes remove migrated rows)."""
+    Country.objects.update_or_create(
+        iso_3166_1_a2="CN",
+        defaults={
+            "iso_3166_1_a3": "CHN",
+            "iso_3166_1_numeric": "156",
+            "printable_name": "中国",
+            "name": "People's Republic of China",
+            "is_shipping_country": True,
+        },
+    )
+
+
 def demo_buyers_load() -> None:
+    _shipping_country()
     _enterprise_admin()
     _profiles_and_addresses()
     _bulk_terms()
