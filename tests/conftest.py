@@ -34,6 +34,22 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process():
+    """Tasks run in the test's process unless a test starts workers (tests/pipeline).
+
+    With REDIS_URL set (as in CI) the app would publish to Redis, where no
+    worker listens for ordinary tests; the pipeline tests switch to a broker
+    and real worker processes of their own.
+    """
+    from config.celery_app import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
 @pytest.fixture
 def demo_world(db):
     return demo_world_load()
