@@ -24,15 +24,22 @@ class Handler:
     topic: str
     queue: str
     function: Callable[[dict], None]
+    atomic: bool = True
 
 
 _HANDLERS: dict[str, Handler] = {}
 
 
-def outbox_handler(topic: str, *, queue: str = NOTIFICATIONS):
+def outbox_handler(topic: str, *, queue: str = NOTIFICATIONS, atomic: bool = True):
+    """Register a handler. ``atomic=False`` for side effects outside the database
+    (e-mail): such a handler keeps its own record of what it has done, so that a
+    retry after a failure halfway does not repeat what already went out."""
+
     def register(function: Callable[[dict], None]) -> Callable[[dict], None]:
         name = f"{function.__module__}.{function.__qualname__}"
-        _HANDLERS[name] = Handler(name=name, topic=topic, queue=queue, function=function)
+        _HANDLERS[name] = Handler(
+            name=name, topic=topic, queue=queue, function=function, atomic=atomic
+        )
         return function
 
     return register

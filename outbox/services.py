@@ -57,15 +57,19 @@ def outbox_handle(*, message_id: int, handler_name: str) -> bool:
     if OutboxDelivery.objects.filter(message=message, handler=handler_name).exists():
         return False
     handler = handler_named(handler_name)
-    with transaction.atomic():
-        handler.function(message.payload)
-        try:
-            with transaction.atomic():
-                OutboxDelivery.objects.create(message=message, handler=handler_name)
-        except IntegrityError:
-            # Another worker finished the same work first; its result stands.
-            transaction.set_rollback(True)
-            return False
+    if handler.atomic:
+        with transaction.atomic():
+            handler.function(message.payload)
+            try:
+                with transaction.atomic():
+                    OutboxDelivery.objects.create(message=message, handler=handler_name)
+            except IntegrityError:
+                # Another worker finished the same work first; its result stands.
+                transaction.set_rollback(True)
+                return False
+    else:
+        handler.function({**message.payload, "_message_id": message.pk})
+        OutboxDelivery.objects.get_or_create(message=message, handler=handler_name)
     if not _pending_handlers(message):
         _mark_handled(message)
     return True

@@ -298,3 +298,30 @@ class TransferReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.amount} ({self.bank_reference})"
+
+
+class NotificationRecord(models.Model):
+    """One notice (e-mail and in-site message) to one person about one event: sent once."""
+
+    message = models.ForeignKey(
+        "outbox.OutboxMessage", on_delete=models.CASCADE, related_name="notifications"
+    )
+    code = models.CharField(_("event type"), max_length=64)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    emailed = models.BooleanField(_("e-mailed"), default=False)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("notification sent")
+        verbose_name_plural = _("notifications sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "code", "recipient"], name="notification_sent_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} → {self.recipient_id} (#{self.message_id})"

@@ -160,11 +160,9 @@ class PaymentDetailsView(EnterpriseMemberRequired, oscar_views.PaymentDetailsVie
             )
         )
 
-    def get_message_context(self, order):
-        ctx = super().get_message_context(order)
-        ctx["payee"] = payee()
-        ctx["payment_due_by"] = payment_due_by(order=order)
-        return ctx
+    def send_order_placed_email(self, order):
+        """Not in the request: the "order.placed" outbox event tells the buyer, the
+        sellers and the work team through Celery (shop.notifications)."""
 
 
 class ThankYouView(oscar_views.ThankYouView):

@@ -1,0 +1,181 @@
+"""Order notifications: e-mail and in-site messages through Oscar's communication event types.
+
+Each notice goes to one person about one outbox event and is recorded once
+(``NotificationRecord``, unique per event, type and recipient): a handler
+that runs twice, or is retried after the mail server failed halfway through
+the recipients, sends nobody the same notice twice. The wording lives in
+Oscar's communication event types (editable in the dashboard, with file
+templates under ``oscar/communication/emails/`` as the default).
+"""
+
+import logging
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import translation
+from oscar.core.loading import get_class, get_model
+
+from farmers.models import WORK_TEAM_GROUP
+from shop.models import NotificationRecord
+
+logger = logging.getLogger(__name__)
+
+CommunicationEventType = get_model("communication", "CommunicationEventType")
+Notification = get_model("communication", "Notification")
+Order = get_model("order", "Order")
+ShippingEvent = get_model("order", "ShippingEvent")
+StockRecord = get_model("partner", "StockRecord")
+Dispatcher = get_class("communication.utils", "Dispatcher")
+
+
+def notice_send(*, message_id: int, code: str, recipient, context: dict) -> bool:
+    """Send one notice (in-site message, and e-mail when the person has an address), once."""
+    if NotificationRecord.objects.filter(
+        message_id=message_id, code=code, recipient=recipient
+    ).exists():
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        messages = CommunicationEventType.objects.get_and_render(code, context)
+    try:
+        with transaction.atomic():
+            NotificationRecord.objects.create(
+                message_id=message_id,
+                code=code,
+                recipient=recipient,
+                emailed=bool(recipient.email),
+            )
+            Notification.objects.create(
+                recipient=recipient,
+                subject=messages["subject"],
+                body=messages["html"] or messages["body"].replace("\n", "<br>"),
+            )
+            if recipient.email:
+                # Raises if the mail server is down: nothing is recorded, the task retries.
+                Dispatcher(logger=logger).send_user_email_messages(recipient, messages)
+    except IntegrityError:
+        return False  # a concurrent run sent it
+    return True
+
+
+def _seller_staff(lines) -> dict:
+    """Each partner's staff, with the lines that are theirs."""
+    by_partner = defaultdict(list)
+    for line in lines:
+        by_partner[line.partner_id].append(line)
+    users = get_user_model().objects.filter(partners__in=list(by_partner)).distinct()
+    staff = []
+    for user in users.prefetch_related("partners"):
+        own = [line for p in user.partners.all() for line in by_partner.get(p.pk, [])]
+        staff.append((user, own))
+    return staff
+
+
+def _work_team():
+    return get_user_model().objects.filter(groups__name=WORK_TEAM_GROUP, is_active=True)
+
+
+def _order(order_id: int):
+    return (
+        Order.objects.select_related("user", "enterprise", "shipping_address")
+        .prefetch_related("lines")
+        .get(pk=order_id)
+    )
+
+
+def order_placed_notify(*, message_id: int, order_id: int) -> None:
+    from shop.services.payments import payee, payment_due_by
+
+    order = _order(order_id)
+    lines = list(order.lines.all())
+    if order.user:
+        notice_send(
+            message_id=message_id,
+            code="ORDER_PLACED",
+            recipient=order.user,
+            context={
+                "order": order,
+                "lines": lines,
+                "payee": payee(),
+                "payment_due_by": payment_due_by(order=order),
+            },
+        )
+    for user, own in _seller_staff(lines):
+        notice_send(
+            message_id=message_id,
+            code="SELLER_ORDER_PLACED",
+            recipient=user,
+            context={"order": order, "lines": own},
+        )
+    for user in _work_team():
+        notice_send(
+            message_id=message_id,
+            code="TEAM_ORDER_PLACED",
+            recipient=user,
+            context={"order": order, "lines": lines},
+        )
+
+
+def order_paid_notify(*, message_id: int, order_id: int) -> None:
+    order = _order(order_id)
+    lines = list(order.lines.all())
+    if order.user:
+        notice_send(
+            message_id=message_id,
+            code="PAYMENT_RECEIVED",
+            recipient=order.user,
+            context={"order": order, "lines": lines},
+        )
+    for user, own in _seller_staff(lines):
+        notice_send(
+            message_id=message_id,
+            code="SELLER_PAYMENT_RECEIVED",
+            recipient=user,
+            context={"order": order, "lines": own},
+        )
+
+
+def order_shipped_notify(*, message_id: int, order_id: int, shipping_event_id: int) -> None:
+    order = _order(order_id)
+    event = ShippingEvent.objects.prefetch_related("line_quantities__line").get(
+        pk=shipping_event_id, order=order
+    )
+    if order.user:
+        notice_send(
+            message_id=message_id,
+            code="ORDER_SHIPPED",
+            recipient=order.user,
+            context={
+                "order": order,
+                "event": event,
+                "tracking_number": event.notes,
+                "shipped": [(q.line, q.quantity) for q in event.line_quantities.all()],
+            },
+        )
+
+
+def order_cancelled_notify(*, message_id: int, order_id: int) -> None:
+    order = _order(order_id)
+    if order.user:
+        notice_send(
+            message_id=message_id,
+            code="ORDER_CANCELLED",
+            recipient=order.user,
+            context={"order": order, "lines": list(order.lines.all())},
+        )
+
+
+def stock_low_notify(*, message_id: int, stock_record_id: int, available: int) -> None:
+    record = StockRecord.objects.select_related("product", "partner").get(pk=stock_record_id)
+    for user in record.partner.users.filter(is_active=True):
+        notice_send(
+            message_id=message_id,
+            code="LOW_STOCK",
+            recipient=user,
+            context={
+                "stock_record": record,
+                "product": record.product,
+                "available": available,
+            },
+        )
