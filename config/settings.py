@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "farmers.team_dashboard.apps.TeamDashboardConfig",  # the work team's sales and pipeline
     "farmers.register.apps.HouseholdRegisterConfig",  # the work team's household register
     "shop.apps.ShopConfig",
+    "shop.online.apps.OnlinePaymentsConfig",  # Stripe: attempts, webhook events, refunds
 ]
 
 SITE_ID = 1
@@ -294,6 +295,10 @@ STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 ONLINE_PAYMENT_ENABLED = bool(STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY)
+STRIPE_TIMEOUT_SECONDS = float(os.environ.get("STRIPE_TIMEOUT_SECONDS", "20"))
+STRIPE_MAX_NETWORK_RETRIES = int(os.environ.get("STRIPE_MAX_NETWORK_RETRIES", "2"))
+# Online orders not paid within this many hours are cancelled and their stock released.
+TAIBAO_ONLINE_UNPAID_ORDER_HOURS = int(os.environ.get("TAIBAO_ONLINE_UNPAID_ORDER_HOURS", "24"))
 
 # --- API --------------------------------------------------------------------
 
@@ -421,4 +426,35 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "icon": "fas fa-balance-scale",
         "url_name": "team-dashboard:team-reconciliation",
     },
+    {
+        "label": _("Sales reports"),
+        "icon": "fas fa-chart-bar",
+        "children": [
+            {"label": _("Per household"), "url_name": "team-dashboard:team-sales-household"},
+            {"label": _("Per village"), "url_name": "team-dashboard:team-sales-village"},
+            {"label": _("Per seller"), "url_name": "team-dashboard:team-sales-seller"},
+            {"label": _("Per product"), "url_name": "team-dashboard:team-sales-product"},
+            {"label": _("Per enterprise"), "url_name": "team-dashboard:team-sales-enterprise"},
+            {"label": _("Monitored households"), "url_name": "team-dashboard:team-monitored"},
+            {"label": _("Pairing pledges"), "url_name": "team-dashboard:team-pledges"},
+        ],
+    },
 ]
+
+# A monitored household earning less than this (CNY) on the platform in 30 days is flagged.
+TAIBAO_MONITORED_MIN_INCOME_30D = os.environ.get("TAIBAO_MONITORED_MIN_INCOME_30D", "100.00")
+
+# Online payments (shop.online), mounted at /dashboard/online-payments/: the team's refunds.
+OSCAR_DASHBOARD_NAVIGATION = [
+    *OSCAR_DASHBOARD_NAVIGATION,
+    {
+        "label": _("Online payments"),
+        "icon": "fas fa-credit-card",
+        "url_name": "online-dashboard:online-payment-list",
+        "access_fn": work_team_access,
+    },
+]
+CELERY_BEAT_SCHEDULE["online-expire-unpaid-orders"] = {
+    "task": "shop.online.tasks.online_orders_expire_task",
+    "schedule": 900.0,
+}

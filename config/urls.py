@@ -8,6 +8,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from catalog.views import HomeView
 from shop import urls as shop_urls
+from shop.online import urls as online_urls
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -26,6 +27,9 @@ urlpatterns = [
     # The buyer side (quick order, enterprise pages) and the work team's bank transfers.
     path("dashboard/transfers/", include(shop_urls.dashboard_urlpatterns)),
     path("", include("shop.urls")),
+    # Online payment (Stripe): the buyer's pay pages, the webhook, the team's refunds.
+    path("dashboard/online-payments/", include(online_urls.dashboard_urlpatterns)),
+    path("", include("shop.online.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 
