@@ -12,3 +12,16 @@ def attribute_paid_order(payload: dict) -> None:
 @outbox_handler("order.cancelled", queue=ATTRIBUTION)
 def reverse_cancelled_order(payload: dict) -> None:
     order_attribution_reverse(order_id=payload["order_id"], cause="cancellation")
+
+
+@outbox_handler("order.refunded", queue=ATTRIBUTION)
+def reverse_refunded_units(payload: dict) -> None:
+    """Reverse the refunded units; a refund of money only (no units named) moves no goods."""
+    lines = payload.get("lines")
+    if not lines:
+        return
+    order_attribution_reverse(
+        order_id=payload["order_id"],
+        cause=f"refund:{payload['refund_id']}",
+        line_units={int(line_id): int(units) for line_id, units in lines.items()},
+    )

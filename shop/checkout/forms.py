@@ -80,9 +80,12 @@ class EnterpriseOrderForm(forms.Form):
                     "bank_account",
                     _("A VAT special invoice needs the bank, account and registered address."),
                 )
-        if data.get("payment_method") == PaymentMethod.ONLINE:
+        if (
+            data.get("payment_method") == PaymentMethod.ONLINE
+            and not settings.ONLINE_PAYMENT_ENABLED
+        ):
             self.add_error(
-                "payment_method", _("Online payment is not available yet; pay by bank transfer.")
+                "payment_method", _("Online payment is not available; pay by bank transfer.")
             )
         return data
 

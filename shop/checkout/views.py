@@ -6,7 +6,8 @@ order → thank you); what changes:
 * only members of an enterprise check out (others are sent to register one);
 * the delivery address comes from the enterprise's address book;
 * payment details are the enterprise order form (PO number, invoice request
-  from the invoice profile, editable; note; bank transfer);
+  from the invoice profile, editable; note; bank transfer, or online payment
+  when Stripe keys are set — then the buyer goes to shop.online's pay page);
 * bank transfer takes no money now: the order is placed awaiting payment,
   and the thank-you page and e-mail show the payee account and the order
   number as the transfer reference;
@@ -23,6 +24,7 @@ from oscar.apps.checkout.exceptions import FailedPreCondition
 
 from shop.checkout.forms import EnterpriseOrderForm
 from shop.models import EnterpriseAddress, InvoiceRequest
+from shop.online.services import online_payment_source
 from shop.order.models import PaymentMethod
 from shop.selectors import membership_of
 from shop.services.payments import bank_transfer_source, payee, payment_due_by
@@ -153,12 +155,32 @@ class PaymentDetailsView(EnterpriseMemberRequired, oscar_views.PaymentDetailsVie
         return self.submit(**submission)
 
     def handle_payment(self, order_number, total, **kwargs):
-        """Bank transfer: nothing is taken now; the source records what is owed."""
-        self.add_payment_source(
-            bank_transfer_source(
+        """Nothing is taken now; the source records what is owed.
+
+        Online payment starts after the order is placed (stock allocated, its
+        transaction committed): the buyer is sent to the pay page, which
+        creates the PaymentIntent (shop.online).
+        """
+        form = kwargs.get("order_form")
+        if form is not None and form.cleaned_data["payment_method"] == PaymentMethod.ONLINE:
+            source = online_payment_source(
                 order_number=order_number, amount=total.incl_tax, currency=total.currency
             )
-        )
+        else:
+            source = bank_transfer_source(
+                order_number=order_number, amount=total.incl_tax, currency=total.currency
+            )
+        self.add_payment_source(source)
+
+    def handle_successful_order(self, order):
+        self.placed_order = order
+        return super().handle_successful_order(order)
+
+    def get_success_url(self):
+        order = getattr(self, "placed_order", None)
+        if order is not None and order.payment_method == PaymentMethod.ONLINE:
+            return reverse("online:pay", kwargs={"number": order.number})
+        return super().get_success_url()
 
     def send_order_placed_email(self, order):
         """Not in the request: the "order.placed" outbox event tells the buyer, the
