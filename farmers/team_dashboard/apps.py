@@ -2,6 +2,10 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarDashboardConfig
 
+# The team's pages need staff plus the farmers permissions the work team
+# group holds (farmers.demo_personal_data.WORK_TEAM_PERMISSIONS).
+TEAM = ["is_staff", "farmers.view_attribution"]
+
 
 class TeamDashboardConfig(OscarDashboardConfig):
     """The work team's pages about sales and the pipeline (staff with farmers permissions)."""
@@ -10,12 +14,26 @@ class TeamDashboardConfig(OscarDashboardConfig):
     name = "farmers.team_dashboard"
     verbose_name = _("Work team dashboard")
     namespace = "team-dashboard"
-    default_permissions = ["is_staff", "farmers.view_attribution"]
+    default_permissions = TEAM
+    permissions_map = {
+        "team-monitored": [*TEAM, "farmers.view_household"],
+    }
 
     def get_urls(self):
         from farmers.team_dashboard import views
 
+        sales = [
+            path(
+                f"sales/{dimension}/",
+                views.SalesReportView.as_view(dimension=dimension),
+                name=f"team-sales-{dimension}",
+            )
+            for dimension in ("household", "village", "seller", "product", "enterprise")
+        ]
         urls = [
             path("reconciliation/", views.ReconciliationView.as_view(), name="team-reconciliation"),
+            *sales,
+            path("monitored/", views.MonitoredHouseholdsView.as_view(), name="team-monitored"),
+            path("pledges/", views.PledgesView.as_view(), name="team-pledges"),
         ]
         return self.post_process_urls(urls)

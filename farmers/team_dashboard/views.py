@@ -1,10 +1,53 @@
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from farmers.models import AttributionShortfall
+from farmers.reports.monitored import monitored_households_income
+from farmers.reports.pledges import pledges_progress
+from farmers.reports.sales import DIMENSIONS, sales_report_page, sales_totals
+from farmers.team_dashboard.forms import ReportFilterForm
 from outbox.services import outbox_stuck
+
+PER_PAGE = 50
+
+# (key, heading, kind): kind tells the template how to show the value.
+COLUMNS = {
+    "household": [
+        ("label", _("Household"), "household"),
+        ("village", _("Village"), "text"),
+        ("category", _("Monitoring category"), "text"),
+    ],
+    "village": [("label", _("Village"), "text")],
+    "seller": [("label", _("Seller"), "text")],
+    "product": [("label", _("Product"), "text")],
+    "enterprise": [("label", _("Enterprise"), "text")],
+}
+MEASURE_COLUMNS = [
+    ("units", _("Units"), "int"),
+    ("sales_amount", _("Sales amount"), "money"),
+    ("household_income", _("Household income"), "money"),
+    ("orders", _("Orders"), "int"),
+    ("households", _("Households"), "int"),
+    ("last_sale", _("Last sale"), "date"),
+]
+SORTABLE = {
+    "label",
+    "units",
+    "sales_amount",
+    "household_income",
+    "orders",
+    "households",
+    "last_sale",
+}
+
+
+def report_columns(dimension: str) -> list[tuple[str, str, str]]:
+    measures = [c for c in MEASURE_COLUMNS if c[0] != "households" or dimension != "household"]
+    return [*COLUMNS[dimension], *measures]
 
 
 class ReconciliationView(TemplateView):
@@ -22,3 +65,98 @@ class ReconciliationView(TemplateView):
             stuck_minutes=settings.RECONCILE_SETTLE_MINUTES,
             **kwargs,
         )
+
+
+class SalesReportView(TemplateView):
+    """Sales per household / village / seller / product / enterprise, filtered, sorted, paged."""
+
+    template_name = "farmers/team_dashboard/sales.html"
+    dimension = "household"
+
+    def get_context_data(self, **kwargs):
+        form = ReportFilterForm(self.request.GET or None)
+        filters = form.filters()
+        sort = form.sort_value()
+        page = sales_report_page(
+            dimension=self.dimension,
+            filters=filters,
+            sort=sort,
+            page=self.request.GET.get("page") or 1,
+            per_page=PER_PAGE,
+        )
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("sort", None)
+        columns = []
+        for key, heading, kind in report_columns(self.dimension):
+            columns.append(
+                {
+                    "key": key,
+                    "heading": heading,
+                    "kind": kind,
+                    "sortable": key in SORTABLE,
+                    "sorted": sort.lstrip("-") == key,
+                    "descending": sort.startswith("-"),
+                    "next_sort": key if sort == f"-{key}" else f"-{key}",
+                }
+            )
+        table_rows = [
+            [
+                {
+                    "kind": kind,
+                    "value": row.get(key),
+                    "pk": row["key"],
+                    "name": row.get("head_name", ""),
+                }
+                for key, _heading, kind in report_columns(self.dimension)
+            ]
+            for row in page.rows
+        ]
+        page_query = self.request.GET.copy()
+        page_query.pop("page", None)
+        return super().get_context_data(
+            form=form,
+            report=page,
+            title=DIMENSIONS[self.dimension].title,
+            dimension=self.dimension,
+            columns=columns,
+            table_rows=table_rows,
+            totals=sales_totals(filters=filters),
+            filter_query=query.urlencode(),
+            page_query=page_query.urlencode(),
+            dimensions=DIMENSIONS.values(),
+            **kwargs,
+        )
+
+
+class MonitoredHouseholdsView(TemplateView):
+    """Monitored households' platform income over 30 / 90 / 365 days, the quiet ones flagged."""
+
+    template_name = "farmers/team_dashboard/monitored.html"
+
+    def get_context_data(self, **kwargs):
+        threshold = Decimal(str(settings.TAIBAO_MONITORED_MIN_INCOME_30D))
+        form = ReportFilterForm(self.request.GET or None)
+        village = form.filters().village_id
+        rows = monitored_households_income(threshold=threshold, village_id=village)
+        return super().get_context_data(
+            form=form,
+            rows=rows,
+            threshold=threshold,
+            flagged=sum(1 for row in rows if row.flagged),
+            **kwargs,
+        )
+
+
+class PledgesView(TemplateView):
+    """Each pairing agreement: this year's purchases against its pledge."""
+
+    template_name = "farmers/team_dashboard/pledges.html"
+
+    def get_context_data(self, **kwargs):
+        year = datetime.date.today().year
+        try:
+            year = int(self.request.GET.get("year") or year)
+        except ValueError:
+            pass
+        return super().get_context_data(rows=pledges_progress(year=year), year=year, **kwargs)
