@@ -23,10 +23,11 @@ from typing import NamedTuple
 from django.db import transaction
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from farmers.models import Attribution, AttributionShortfall, Lot
-from farmers.services.increments import add_by_pk
+from farmers.services.bulk_sql import add_by_pk, insert_rows
 from money.split import split_by_weights
 
 Line = get_model("order", "Line")
@@ -34,6 +35,17 @@ StockRecord = get_model("partner", "StockRecord")
 
 FEN = Decimal("0.01")
 PAYMENT = "payment"
+ENTRY_FIELDS = (
+    "line",
+    "lot",
+    "household",
+    "kind",
+    "cause",
+    "units",
+    "sales_amount",
+    "household_income",
+    "created_at",
+)
 
 
 @dataclass(frozen=True)
@@ -128,7 +140,8 @@ def order_attribute(*, order_id: int) -> AttributionResult:
     for line in lines:
         needed[line.stockrecord_id] += line.quantity
     open_lots = _oldest_open_lots(needed)
-    entries: list[Attribution] = []
+    entries: list[tuple] = []
+    now = timezone.now()
     taken_total: dict[int, int] = defaultdict(int)
     shortfalls: list[AttributionShortfall] = []
     for line in lines:
@@ -154,24 +167,29 @@ def order_attribute(*, order_id: int) -> AttributionResult:
                 if left
                 else line.line_price_incl_tax
             )
-            amounts = split_by_weights(amount, [units for _, units in shares])
+            amounts = (
+                [amount]
+                if len(shares) == 1
+                else split_by_weights(amount, [units for _, units in shares])
+            )
             entries.extend(
-                Attribution(
-                    line_id=line.pk,
-                    lot_id=lot.pk,
-                    household_id=lot.household_id,
-                    kind=Attribution.Kind.SALE,
-                    cause=PAYMENT,
-                    units=units,
-                    sales_amount=sales,
-                    household_income=_income(lot, units),
+                (
+                    line.pk,
+                    lot.pk,
+                    lot.household_id,
+                    Attribution.Kind.SALE,
+                    PAYMENT,
+                    units,
+                    sales,
+                    _income(lot, units),
+                    now,
                 )
                 for (lot, units), sales in zip(shares, amounts, strict=True)
             )
         if left:
             shortfalls.append(AttributionShortfall(line_id=line.pk, units_short=left))
 
-    Attribution.objects.bulk_create(entries)
+    insert_rows(Attribution, ENTRY_FIELDS, entries)
     _commit_units(taken_total)
     if shortfalls:
         AttributionShortfall.objects.bulk_create(shortfalls, ignore_conflicts=True)

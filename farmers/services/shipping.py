@@ -15,7 +15,7 @@ from oscar.core.loading import get_model
 
 from farmers.errors import SupplyError
 from farmers.models import Attribution, Lot, LotShipment
-from farmers.services.increments import add_by_pk
+from farmers.services.bulk_sql import add_by_pk
 
 Line = get_model("order", "Line")
 StockRecord = get_model("partner", "StockRecord")
