@@ -7,7 +7,18 @@ one query each for their stock records and images.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from oscar.core.loading import get_model
 
 Product = get_model("catalogue", "Product")
@@ -73,16 +84,31 @@ def _apply_filters(products: QuerySet, filters: ProductFilters) -> QuerySet:
     return products
 
 
-def product_list(*, filters: ProductFilters) -> QuerySet:
-    """Products for a catalogue page, ready to render without further queries."""
+def product_list(
+    *, filters: ProductFilters, paired_village_ids: frozenset[int] = frozenset()
+) -> QuerySet:
+    """Products for a catalogue page, ready to render without further queries.
+
+    A buyer's paired villages (村企同兴 / 镇企同兴) come first, then the sort asked for.
+    """
     products = _apply_filters(_browsable_products(), filters)
+    order = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
+    if paired_village_ids:
+        products = products.annotate(
+            paired_first=Case(
+                When(origin_village_id__in=sorted(paired_village_ids), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        order = ("paired_first", *order)
     return (
         products.select_related("product_class", "origin_village", "seller__partner")
         .prefetch_related(
             Prefetch("stockrecords", queryset=StockRecord.objects.order_by("pk")),
             Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
         )
-        .order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+        .order_by(*order)
     )
 
 

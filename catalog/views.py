@@ -21,7 +21,15 @@ Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
 
 
-def attach_purchase_info(products, strategy) -> None:
+def buyer_paired_village_ids(user) -> frozenset[int]:
+    """The villages the signed-in buyer's enterprise is paired with (none for visitors)."""
+    from shop.selectors import membership_of, paired_village_ids
+
+    membership = membership_of(user=user)
+    return frozenset(paired_village_ids(enterprise=membership.enterprise if membership else None))
+
+
+def attach_purchase_info(products, strategy, paired: frozenset[int] = frozenset()) -> None:
     """Price, availability and per-weight prices on each product, from prefetched rows."""
     for product in products:
         info = strategy.fetch_for_product(product)
@@ -32,6 +40,9 @@ def attach_purchase_info(products, strategy) -> None:
         product.per_jin = price_per_jin(unit_price, product.net_weight_g)
         images = product.images.all()
         product.first_image = images[0] if images else None
+        terms = getattr(info.availability, "terms", None)
+        product.order_minimum = terms.min_quantity if terms else 1
+        product.from_paired_village = product.origin_village_id in paired
 
 
 class ProductListView(ListView):
@@ -49,11 +60,12 @@ class ProductListView(ListView):
 
     def get_queryset(self):
         self.filters = self.get_filters()
-        return product_list(filters=self.filters)
+        self.paired = buyer_paired_village_ids(self.request.user)
+        return product_list(filters=self.filters, paired_village_ids=self.paired)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        attach_purchase_info(ctx["products"], self.request.strategy)
+        attach_purchase_info(ctx["products"], self.request.strategy, self.paired)
         query = self.request.GET.copy()
         query.pop("page", None)
         ctx.update(
@@ -117,8 +129,9 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        products = list(product_list(filters=ProductFilters())[:8])
-        attach_purchase_info(products, self.request.strategy)
+        paired = buyer_paired_village_ids(self.request.user)
+        products = list(product_list(filters=ProductFilters(), paired_village_ids=paired)[:8])
+        attach_purchase_info(products, self.request.strategy, paired)
         ctx["featured_products"] = products
         ctx["facets"] = product_facets(filters=ProductFilters())
         return ctx

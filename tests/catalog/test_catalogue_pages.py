@@ -178,3 +178,38 @@ def test_query_count_does_not_grow_with_page_size(client, demo_world, settings):
             get(client, "/catalogue/?q=菜干", "en")
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_buyers_paired_village_comes_first_and_is_marked(client, demo_world):
+    from oscar.test.factories import UserFactory
+
+    from shop.models import Enterprise, EnterpriseMember
+
+    buyer = UserFactory()
+    EnterpriseMember.objects.create(
+        enterprise=Enterprise.objects.get(name="广州雄业物流有限公司"), user=buyer
+    )
+    client.force_login(buyer)
+    response = get(client, "/catalogue/?sort=price_asc", "zh-hans")
+    products = list(response.context["products"])
+    paired = [p.origin_village.name == "上坪村" for p in products]
+    assert paired == sorted(paired, reverse=True)  # 上坪村 first, then the rest by price
+    assert sum(paired) == 4
+    assert response.content.decode().count("farm-paired") == 4
+    rest = [p.unit_price_shown for p in products if p.origin_village.name != "上坪村"]
+    assert rest == sorted(rest)
+
+
+def test_visitors_see_no_pairing(client, demo_world):
+    html = get(client, "/catalogue/", "zh-hans").content.decode()
+    assert "farm-paired" not in html
+
+
+def test_cards_put_the_minimum_quantity_in_the_basket(client, demo_world):
+    from shop.models import PurchaseTerms
+
+    terms = PurchaseTerms.objects.select_related("stockrecord").filter(min_quantity__gt=1).first()
+    assert terms is not None, "the demo has products sold by the case"
+    response = get(client, f"/catalogue/?q={terms.stockrecord.partner_sku}", "en")
+    html = response.content.decode()
+    assert f'name="quantity" value="{terms.min_quantity}"' in html
