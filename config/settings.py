@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "farmers.register.apps.HouseholdRegisterConfig",  # the work team's household register
     "shop.apps.ShopConfig",
     "shop.online.apps.OnlinePaymentsConfig",  # Stripe: attempts, webhook events, refunds
+    "shop.statements.apps.StatementsConfig",  # buyer impact and assistance statements
 ]
 
 SITE_ID = 1

@@ -26,6 +26,8 @@ urlpatterns = [
     path("dashboard/team/", apps.get_app_config("team_dashboard").urls),
     # The buyer side (quick order, enterprise pages) and the work team's bank transfers.
     path("dashboard/transfers/", include(shop_urls.dashboard_urlpatterns)),
+    # Enterprises' assistance statements and their public verification page.
+    path("", include("shop.statements.urls")),
     path("", include("shop.urls")),
     # Online payment (Stripe): the buyer's pay pages, the webhook, the team's refunds.
     path("dashboard/online-payments/", include(online_urls.dashboard_urlpatterns)),
