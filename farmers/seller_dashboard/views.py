@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 
-from farmers.errors import SupplyError
+from farmers.errors import SupplyError, bilingual
 from farmers.models import Household, Lot, Seller
 from farmers.selectors import (
     adjustments_for_user,
@@ -268,8 +268,10 @@ class LotImportView(FormView):
         if upload.size > limit:
             form.add_error(
                 "sheet",
-                _("文件超过 %(mb)s MB 上限 / The file is over the %(mb)s MB limit")
-                % {"mb": limit // 1_000_000},
+                bilingual(  # bad input is named in both languages, whatever the page's
+                    f"文件超过 {limit // 1_000_000} MB 上限",
+                    f"The file is over the {limit // 1_000_000} MB limit",
+                ),
             )
             return self.form_invalid(form)
         content = upload.read()
@@ -293,7 +295,7 @@ class LotImportCommitView(FormView):
         sha256 = request.POST.get("sha256", "")
         path = f"{PENDING_SHEETS}/{seller.pk}/{sha256}"
         if len(sha256) != 64 or not sha256.isalnum() or not default_storage.exists(path):
-            messages.error(request, _("Upload the sheet again / 请重新上传表格"))
+            messages.error(request, bilingual("请重新上传表格", "Upload the sheet again"))
             return redirect("seller-dashboard:seller-lot-import")
         with default_storage.open(path, "rb") as handle:
             content = handle.read()
