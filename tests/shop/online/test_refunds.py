@@ -81,7 +81,7 @@ def test_partial_refunds_of_units_add_up_and_cannot_exceed_the_order(
     assert refunded_messages(paid_order)[-1]["lines"] == {str(line.pk): 3}
 
     too_many = team_client.post(refund_url(paid_order), {field: "8", "reason": "more"})
-    assert too_many.status_code == 200 and "7 are left" in too_many.content.decode()
+    assert too_many.status_code == 200 and Refund.objects.filter(order=paid_order).count() == 1
 
     team_client.post(refund_url(paid_order), {"amount": "50.00", "reason": "运费补偿"})
     money_only = Refund.objects.filter(order=paid_order).last()

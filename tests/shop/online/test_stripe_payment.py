@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from oscar.core.loading import get_model
 
 from outbox.models import OutboxMessage
@@ -291,13 +292,13 @@ def test_stripe_failing_during_creation_keeps_the_order_payable_without_a_duplic
     fake_stripe.sleep_seconds = 1.5  # past the client's 0.5 s timeout
     url = reverse("online:pay", kwargs={"number": online_order.number})
     page = buyer_client.get(url).content.decode()
-    assert "shop-online-error" in page and "Nothing was charged" in page
-    assert "shop-online-retry" in page
+    assert "shop-online-error" in page and "shop-online-retry" in page
     online_order.refresh_from_db()
     stock.refresh_from_db()
     assert online_order.payment_status == "awaiting" and stock.num_allocated == 10
     attempt = PaymentAttempt.objects.get(order=online_order)
-    assert attempt.payment_intent_id is None and attempt.last_error
+    assert attempt.payment_intent_id is None
+    assert attempt.last_error and escape(attempt.last_error) in page  # the message, in any language
 
     page = buyer_client.get(url).content.decode()  # "Try again"
     attempt.refresh_from_db()
