@@ -16,8 +16,10 @@ class ProductFilterForm(forms.Form):
 
     q = forms.CharField(required=False, max_length=100, label=_("Search"))
     product_class = forms.SlugField(required=False, label=_("Product type"))
-    village = forms.IntegerField(required=False, min_value=1, label=_("Origin village"))
-    seller = forms.IntegerField(required=False, min_value=1, label=_("Seller"))
+    village = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, label=_("Origin village")
+    )
+    seller = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, label=_("Seller"))
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, label=_("Sort by"))
 
     def to_filters(self, *, category=None) -> ProductFilters:

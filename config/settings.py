@@ -275,6 +275,7 @@ CELERY_BEAT_SCHEDULE = {
 RECONCILE_SETTLE_MINUTES = 15  # give the pipeline this long before calling a paid order stuck
 RECONCILE_LOOK_BACK_DAYS = 30
 OUTBOX_RELAY_AFTER_SECONDS = int(os.environ.get("OUTBOX_RELAY_AFTER_SECONDS", "60"))
+OUTBOX_MAX_ATTEMPTS = 20  # a message sent this often without success is left to the team
 
 # --- E-mail ----------------------------------------------------------------
 
@@ -288,6 +289,9 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = OSCAR_FROM_EMAIL
+EMAIL_TIMEOUT = int(
+    os.environ.get("EMAIL_TIMEOUT", "10")
+)  # a slow mail server must not hold a worker
 
 # --- Stripe (absent keys: online payment is simply not offered) -------------
 

@@ -20,6 +20,9 @@ def reverse_refunded_units(payload: dict) -> None:
     lines = payload.get("lines")
     if not lines:
         return
+    # A refund implies a payment: make sure its sale rows exist before they are reversed,
+    # whatever order the two events are handled in.
+    order_attribute(order_id=payload["order_id"])
     order_attribution_reverse(
         order_id=payload["order_id"],
         cause=f"refund:{payload['refund_id']}",

@@ -19,6 +19,7 @@ from django.db import transaction
 from oscar.core.loading import get_model
 
 from catalog.images import product_image_png
+from farmers.demo_personal_data import demo_personal_data_load
 from farmers.models import (
     WORK_TEAM_GROUP,
     Household,
@@ -394,6 +395,7 @@ def demo_world_load() -> DemoSummary:
     enterprises = _enterprises(villages)
     _accounts(sellers, enterprises)
     demo_buyers_load()
+    demo_personal_data_load()
     return DemoSummary(
         villages=len(villages),
         households=len(households),

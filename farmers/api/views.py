@@ -17,7 +17,7 @@ from farmers.api.serializers import (
     StockTakeSerializer,
 )
 from farmers.errors import SupplyError
-from farmers.models import Household, Lot
+from farmers.models import Lot
 from farmers.selectors import lots_for_user, stock_records_for_user
 from farmers.services.stock import lot_receive, stock_adjust, stock_take
 
@@ -72,21 +72,15 @@ class IntakeCreate(SellerAPIView):
         stock_record = self.my_stock_record(pk)
         serializer = IntakeSerializer(data=request.data)
         if not serializer.is_valid():
-            self._refuse_foreign_household(request.data.get("household"), stock_record)
             raise ValidationError(serializer.errors)
         data = serializer.validated_data
         try:
             lot = lot_receive(stock_record=stock_record, recorded_by=request.user, **data)
         except SupplyError as error:
-            if error.field == "household":
+            if error.field == "household":  # a household of another seller
                 raise PermissionDenied(error.message) from error
             raise refused(error) from error
         return Response(LotSerializer(lot).data, status=status.HTTP_201_CREATED)
-
-    @staticmethod
-    def _refuse_foreign_household(code, stock_record):
-        if code and Household.objects.filter(code=code).exists():
-            raise PermissionDenied("该农户不是本商家的成员 / not a member household of this seller")
 
 
 class AdjustmentCreate(SellerAPIView):

@@ -26,7 +26,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from farmers.models import Attribution, AttributionShortfall, Lot
+from farmers.models import Attribution, AttributionShortfall, Lot, LotShipment
 from farmers.services.bulk_sql import add_by_pk, insert_rows
 from money.split import split_by_weights
 
@@ -75,6 +75,16 @@ class OpenLot(NamedTuple):
     farmgate_amount: Decimal
 
 
+def _lock_stock_records(ids) -> None:
+    ids = sorted(pk for pk in ids if pk is not None)
+    list(
+        StockRecord.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _oldest_open_lots(needed: dict[int, int]) -> dict[int, list[OpenLot]]:
     """Per stock record, its oldest lots with free units — only as many as ``needed`` takes."""
     found: dict[int, list[OpenLot]] = {}
@@ -111,6 +121,17 @@ def _oldest_open_lots(needed: dict[int, int]) -> dict[int, list[OpenLot]]:
 @transaction.atomic
 def order_attribute(*, order_id: int) -> AttributionResult:
     """Attribute every line of a paid order (a second run writes nothing)."""
+    all_lines = list(
+        Line.objects.filter(order_id=order_id)
+        .only("pk", "stockrecord_id", "quantity", "line_price_incl_tax")
+        .order_by("pk")
+    )
+    # Every writer of lots (intake, adjustments, imports, shipping, attribution,
+    # reversals) locks the stock records first, in primary-key order; holding
+    # those locks, the lots of these stock records cannot change under us, and
+    # a second run of this function for the same order waits here, then sees
+    # the first run's rows.
+    _lock_stock_records({line.stockrecord_id for line in all_lines})
     done = set(
         Attribution.objects.filter(line__order_id=order_id, cause=PAYMENT).values_list(
             "line_id", flat=True
@@ -118,24 +139,12 @@ def order_attribute(*, order_id: int) -> AttributionResult:
     )
     lines = [
         line
-        for line in Line.objects.filter(order_id=order_id)
-        .only("pk", "stockrecord_id", "quantity", "line_price_incl_tax")
-        .order_by("pk")
+        for line in all_lines
         if line.pk not in done and line.stockrecord_id is not None and line.quantity > 0
     ]
     if not lines:
         return AttributionResult(lines=0, entries=0, units_short=0)
 
-    stock_ids = sorted({line.stockrecord_id for line in lines})
-    # Every writer of lots (intake, adjustments, imports, shipping, attribution)
-    # locks the stock record first, in primary-key order; holding those locks,
-    # the lots of these stock records cannot change under us.
-    list(
-        StockRecord.objects.select_for_update(of=("self",))
-        .filter(pk__in=stock_ids)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
     needed: dict[int, int] = defaultdict(int)
     for line in lines:
         needed[line.stockrecord_id] += line.quantity
@@ -205,9 +214,13 @@ def order_attribution_reverse(
     """Append reversals for a cancelled or refunded order (or some units of some lines).
 
     ``cause`` names the event ("cancellation", "refund:<id>") so that running
-    it twice writes nothing new. Units are given back to their lots' free
-    units (the goods did not leave). Returns how many rows were written.
+    it twice writes nothing new. Units not shipped yet are released from their
+    lots' committed units (they are free to sell again); units already shipped
+    stay out of stock. Returns how many rows were written.
     """
+    _lock_stock_records(
+        Line.objects.filter(order_id=order_id).values_list("stockrecord_id", flat=True)
+    )
     if Attribution.objects.filter(line__order_id=order_id, cause=cause).exists():
         return 0
     sales = list(
@@ -216,26 +229,34 @@ def order_attribution_reverse(
         .order_by("line_id", "-lot__received_on", "-lot_id")
     )
     reversed_units: dict[int, int] = defaultdict(int)
+    earlier: dict[int, list[Attribution]] = defaultdict(list)
     for row in Attribution.objects.filter(line__order_id=order_id, kind=Attribution.Kind.REVERSAL):
         reversed_units[row.reverses_id] += -row.units
+        earlier[row.reverses_id].append(row)
+    shipped: dict[tuple[int, int], int] = defaultdict(int)
+    for line_id, lot_id, units in LotShipment.objects.filter(line__order_id=order_id).values_list(
+        "line_id", "lot_id", "units"
+    ):
+        shipped[(line_id, lot_id)] += units
     wanted = dict(line_units) if line_units is not None else None
     rows: list[Attribution] = []
-    given_back: dict[int, int] = defaultdict(int)
+    released: dict[int, int] = defaultdict(int)
     for sale in sales:
-        open_units = sale.units - reversed_units[sale.pk]
+        before = reversed_units[sale.pk]
+        open_units = sale.units - before
         if wanted is not None:
             open_units = min(open_units, wanted.get(sale.line_id, 0))
         if open_units <= 0:
             continue
         if wanted is not None:
             wanted[sale.line_id] -= open_units
-        amount = -(sale.sales_amount * open_units / sale.units).quantize(FEN, ROUND_HALF_UP)
-        income = -(sale.household_income * open_units / sale.units).quantize(FEN, ROUND_HALF_UP)
-        if open_units == sale.units - reversed_units[sale.pk]:
+        if open_units == sale.units - before:
             # The last units of a sale take back exactly what is left of its amounts.
-            earlier = [r for r in sale.reversals.all()]
-            amount = -(sale.sales_amount + sum(r.sales_amount for r in earlier))
-            income = -(sale.household_income + sum(r.household_income for r in earlier))
+            amount = -(sale.sales_amount + sum(r.sales_amount for r in earlier[sale.pk]))
+            income = -(sale.household_income + sum(r.household_income for r in earlier[sale.pk]))
+        else:
+            amount = -(sale.sales_amount * open_units / sale.units).quantize(FEN, ROUND_HALF_UP)
+            income = -(sale.household_income * open_units / sale.units).quantize(FEN, ROUND_HALF_UP)
         rows.append(
             Attribution(
                 line_id=sale.line_id,
@@ -249,14 +270,12 @@ def order_attribution_reverse(
                 household_income=income,
             )
         )
-        given_back[sale.lot_id] += open_units
-    if given_back:
-        list(
-            Lot.objects.select_for_update(of=("self",))
-            .filter(pk__in=list(given_back))
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        _commit_units({pk: -n for pk, n in given_back.items()})
+        # Committed units held for this sale: what it took, less what shipped and
+        # what earlier reversals gave back. Only those can be released.
+        gone = shipped[(sale.line_id, sale.lot_id)]
+        held_before = max(0, sale.units - gone - before)
+        held_after = max(0, sale.units - gone - before - open_units)
+        released[sale.lot_id] += held_before - held_after
+    _commit_units({pk: -n for pk, n in released.items() if n})
     Attribution.objects.bulk_create(rows)
     return len(rows)

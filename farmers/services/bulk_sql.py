@@ -6,7 +6,11 @@ parameters instead, on PostgreSQL and SQLite alike. Nothing here bypasses a
 constraint: the database checks every row as usual.
 """
 
+import datetime
+
 from django.db import connection, models
+
+BATCH_ROWS = 400  # (id, delta) pairs per statement: well inside SQLite's parameter limit
 
 
 def add_by_pk(model: type[models.Model], fields: tuple[str, ...], deltas: dict[int, int]) -> None:
@@ -16,18 +20,20 @@ def add_by_pk(model: type[models.Model], fields: tuple[str, ...], deltas: dict[i
     table = connection.ops.quote_name(model._meta.db_table)
     pk = connection.ops.quote_name(model._meta.pk.column)
     columns = [connection.ops.quote_name(model._meta.get_field(f).column) for f in fields]
-    values = ", ".join(["(%s, %s)"] * len(deltas))
-    params = [item for pair in sorted(deltas.items()) for item in pair]
     sets = ", ".join(
         f"{column} = {column} + (SELECT d.delta FROM d WHERE d.id = {table}.{pk})"
         for column in columns
     )
-    sql = (
-        f"WITH d(id, delta) AS (VALUES {values}) "
-        f"UPDATE {table} SET {sets} WHERE {pk} IN (SELECT id FROM d)"
-    )
+    pairs = sorted(deltas.items())
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        for start in range(0, len(pairs), BATCH_ROWS):
+            chunk = pairs[start : start + BATCH_ROWS]
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(
+                f"WITH d(id, delta) AS (VALUES {values}) "
+                f"UPDATE {table} SET {sets} WHERE {pk} IN (SELECT id FROM d)",
+                [item for pair in chunk for item in pair],
+            )
 
 
 def insert_rows(model: type[models.Model], fields: tuple[str, ...], rows: list[tuple]) -> None:
@@ -43,5 +49,12 @@ def insert_rows(model: type[models.Model], fields: tuple[str, ...], rows: list[t
             chunk = rows[start : start + batch]
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(chunk))}",
-                [value for row in chunk for value in row],
+                [_adapt(value) for row in chunk for value in row],
             )
+
+
+def _adapt(value):
+    """Datetimes as the ORM would store them on this database (SQLite: naive UTC text)."""
+    if isinstance(value, datetime.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return value

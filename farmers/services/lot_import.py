@@ -251,6 +251,8 @@ def _units(value) -> int:
         number = Decimal(text)
     except InvalidOperation:
         raise ValueError(("须为正整数", "must be a whole number above zero")) from None
+    if not number.is_finite() or number > 1_000_000:
+        raise ValueError(("须为一百万以内的正整数", "must be a whole number up to 1,000,000"))
     if number != number.to_integral_value():
         raise ValueError(("不能有小数", "cannot be fractional"))
     if number <= 0:
@@ -289,6 +291,8 @@ def _money(value) -> Decimal | None:
         amount = Decimal(text)
     except InvalidOperation:
         raise ValueError(("须为金额，如 560.00", "must be an amount such as 560.00")) from None
+    if not amount.is_finite() or amount >= Decimal("1e10"):
+        raise ValueError(("须为金额，如 560.00", "must be an amount such as 560.00"))
     if amount < 0:
         raise ValueError(("不能为负数", "cannot be negative"))
     return amount
@@ -485,6 +489,7 @@ def _refuse_known_trace_codes(check: SheetCheck) -> None:
                 trace_code__in=codes[start : start + BATCH],
             ).values_list("stock_record_id", "trace_code")
         )
+    known &= set(by_code)  # the query crossed every stock record with every code
     for key in sorted(known, key=lambda k: by_code[k].row):
         row = by_code[key]
         check.errors.append(

@@ -52,6 +52,10 @@ def farmgate_total(
             field="farmgate_amount",
         )
     amount = farmgate_amount if farmgate_amount is not None else farmgate_unit_price * units
+    if not Decimal(amount).is_finite() or amount >= Decimal("1e10"):
+        raise StockError(
+            "收购金额无效", "The farmgate amount is not a valid amount", field="farmgate_amount"
+        )
     if amount < 0:
         raise StockError(
             "收购金额不能为负数", "The farmgate amount cannot be negative", field="farmgate_amount"
@@ -167,6 +171,13 @@ def _take_from_lots(
         left -= share
         if not left:
             break
+    if left:
+        raise StockError(
+            f"批次中可调整的只有 {units - left} 件（其余已售给已付款订单）",
+            f"Only {units - left} units in the lots are free to adjust (the rest are sold "
+            "to paid orders)",
+            field="units",
+        )
     return taken
 
 

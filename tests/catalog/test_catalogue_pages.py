@@ -213,3 +213,10 @@ def test_cards_put_the_minimum_quantity_in_the_basket(client, demo_world):
     response = get(client, f"/catalogue/?q={terms.stockrecord.partner_sku}", "en")
     html = response.content.decode()
     assert f'name="quantity" value="{terms.min_quantity}"' in html
+
+
+def test_huge_ids_in_filters_are_ignored(client, demo_world):
+    response = get(
+        client, "/catalogue/?village=99999999999999999999&seller=99999999999999999999", "en"
+    )
+    assert response.status_code == 200 and len(response.context["products"]) == 16

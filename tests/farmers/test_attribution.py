@@ -156,3 +156,51 @@ def test_random_orders_over_random_lots_attribute_every_unit_exactly(supply, see
         if units:
             assert all(full[:i]), (committed, [lot.units_remaining for lot in by_age])
     assert sum(committed) == ordered
+
+
+def test_a_refund_after_shipping_keeps_other_orders_units_committed(supply):
+    from farmers.services.shipping import LineToShip, lines_ship
+
+    lots(supply, (10, "100.00", 0))
+    first = order_for(supply, 5)
+    second = order_for(supply, 5)
+    order_attribute(order_id=first.pk)
+    order_attribute(order_id=second.pk)
+    lines_ship(lines=[LineToShip(first.lines.get().pk, 5)], reference="SF1")
+    lot = Lot.objects.get()
+    assert (lot.units_remaining, lot.units_committed) == (5, 5)
+    line = first.lines.get()
+    order_attribution_reverse(order_id=first.pk, cause="refund:9", line_units={line.pk: 5})
+    lot.refresh_from_db()
+    # The refunded units had shipped: nothing to release; the second order keeps its 5.
+    assert (lot.units_remaining, lot.units_committed) == (5, 5)
+
+
+def test_a_partial_refund_before_shipping_releases_only_unshipped_units(supply):
+    from farmers.services.shipping import LineToShip, lines_ship
+
+    lots(supply, (10, "100.00", 0))
+    order = order_for(supply, 6)
+    order_attribute(order_id=order.pk)
+    line = order.lines.get()
+    lines_ship(lines=[LineToShip(line.pk, 2)], reference="SF1")
+    order_attribution_reverse(order_id=order.pk, cause="refund:1", line_units={line.pk: 3})
+    lot = Lot.objects.get()
+    assert (lot.units_remaining, lot.units_committed) == (8, 1)  # 6-2 shipped-3 refunded
+    lines_ship(lines=[LineToShip(line.pk, 1)], reference="SF2")
+    lot.refresh_from_db()
+    assert (lot.units_remaining, lot.units_committed) == (7, 0)
+
+
+def test_adjustments_refuse_units_sold_to_paid_orders(supply):
+    from farmers.errors import StockError
+
+    lots(supply, (10, "100.00", 0))
+    StockRecord.objects.filter(pk=supply.stock_record.pk).update(num_allocated=0)
+    order = order_for(supply, 8)
+    order_attribute(order_id=order.pk)
+    StockRecord.objects.filter(pk=supply.stock_record.pk).update(num_allocated=0)  # drifted
+    with pytest.raises(StockError) as refused:
+        stock_adjust(stock_record=supply.stock_record, reason="loss", units=5, note="x")
+    assert "Only 2 units" in str(refused.value)
+    assert Lot.objects.get().units_remaining == 10

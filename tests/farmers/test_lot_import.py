@@ -198,3 +198,49 @@ def test_trace_code_already_on_record_is_refused_row_by_row(supply):
         "第3行「溯源码」: 溯源码 T-1 已登记过 / Row 3, trace code: trace code T-1 is already recorded"
     ]
     assert stock(supply) == 40
+
+
+def test_a_known_trace_code_of_another_product_in_the_sheet_is_not_a_crash(supply, db):
+    from decimal import Decimal
+
+    from oscar.test.factories import ProductFactory
+
+    other = StockRecord.objects.create(
+        product=ProductFactory(stockrecords=None, categories=None, seller=supply.seller),
+        partner=supply.seller.partner,
+        partner_sku="SKU-B",
+        price=Decimal("1"),
+        price_currency="CNY",
+        num_in_stock=0,
+        num_allocated=0,
+    )
+    lot_sheet_import(
+        seller=supply.seller,
+        file_name="one.csv",
+        content=csv_bytes([HEADER_ZH, zh_row(supply, code="T2")]),
+    )
+    h = supply.households[0]
+    content = csv_bytes(
+        [
+            HEADER_ZH,
+            zh_row(supply, code="T1"),
+            f"{other.partner_sku},{h.head_name},{h.village.name},4,2026-11-20,8.00,T2",
+        ]
+    )
+    check = lot_sheet_check(seller=supply.seller, file_name="two.csv", content=content)
+    assert check.ok, messages(check)
+
+
+@pytest.mark.parametrize(
+    ("units", "amount", "column"),
+    [
+        ("Infinity", "10.00", "units"),
+        ("1e9", "10.00", "units"),
+        ("5", "NaN", "farmgate_amount"),
+        ("5", "Infinity", "farmgate_amount"),
+    ],
+)
+def test_numbers_that_are_not_numbers_are_refused_by_row(supply, units, amount, column):
+    row = zh_row(supply, units=units, amount=amount)
+    check = assert_refused(supply, csv_bytes([HEADER_ZH, row]))
+    assert [(e.row, e.column) for e in check.errors] == [(2, column)]

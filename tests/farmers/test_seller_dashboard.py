@@ -1,6 +1,5 @@
 """The seller's dashboard, and the tenancy matrix: another seller's ids answer 404/403."""
 
-
 import pytest
 from django.contrib.auth.models import Permission
 from oscar.core.loading import get_model

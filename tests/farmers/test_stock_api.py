@@ -162,3 +162,30 @@ def test_schema_and_docs_are_served_by_the_app(client, db):
     assert "/api/v1/stock-records/{id}/intakes/" in text
     docs = client.get("/api/docs/")
     assert docs.status_code == 200 and "swagger" in docs.content.decode().lower()
+
+
+def test_a_bad_intake_for_a_member_household_is_a_400_not_a_403(ours):
+    response = api_for(ours.user).post(
+        f"/api/v1/stock-records/{ours.stock_record.pk}/intakes/",
+        {
+            "household": ours.households[1].code,
+            "units": 0,
+            "received_on": "2026-11-20",
+            "farmgate_amount": "1",
+            "trace_code": "Z",
+        },
+        format="json",
+    )
+    assert response.status_code == 400 and "units" in response.json()
+    unknown = api_for(ours.user).post(
+        f"/api/v1/stock-records/{ours.stock_record.pk}/intakes/",
+        {
+            "household": "NO-SUCH",
+            "units": 1,
+            "received_on": "2026-11-20",
+            "farmgate_amount": "1",
+            "trace_code": "Z",
+        },
+        format="json",
+    )
+    assert unknown.status_code == 400

@@ -81,3 +81,36 @@ def test_a_topic_without_handlers_is_marked_handled():
     message = outbox_record(topic="test.nobody-listens", payload={"x": 1})
     message.refresh_from_db()
     assert message.handled_at is not None
+
+
+OTHER_CALLS: list[dict] = []
+
+
+@outbox_handler("test.pair", queue="notifications")
+def failing_pair_handler(payload: dict) -> None:
+    ping_handler(payload)
+
+
+@outbox_handler("test.pair", queue="attribution")
+def second_pair_handler(payload: dict) -> None:
+    OTHER_CALLS.append(payload)
+
+
+def test_without_a_broker_one_failing_handler_neither_fails_the_change_nor_stops_the_others():
+    OTHER_CALLS.clear()
+    FAILURES["left"] = 100
+    with transaction.atomic():
+        message = outbox_record(topic="test.pair", payload={"order_id": 12})
+    assert OTHER_CALLS == [{"order_id": 12}]  # the other handler ran
+    message.refresh_from_db()
+    assert message.handled_at is None and "mail server" in message.last_error
+    FAILURES["left"] = 0
+    from django.core.management import call_command
+
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        created_at=message.created_at - datetime.timedelta(minutes=5),
+        published_at=message.created_at - datetime.timedelta(minutes=5),
+    )
+    call_command("outbox_relay")
+    message.refresh_from_db()
+    assert message.handled_at is not None and OTHER_CALLS == [{"order_id": 12}]

@@ -93,7 +93,9 @@ def test_volume_tiers_are_shown_on_the_product_page(client, buyer):
     assert "¥22.00" in page and "¥20.00" in page
 
 
-def test_checkout_by_bank_transfer_with_po_number_and_invoice(client, buyer, enterprise):
+def test_checkout_by_bank_transfer_with_po_number_and_invoice(
+    client, buyer, enterprise, django_capture_on_commit_callbacks
+):
     (record,) = make_stock(n=1, num_in_stock=100, price="25.00")
     PriceTier.objects.create(stockrecord=record, min_quantity=50, price=Decimal("22.00"))
     basket_for(buyer, [(record, 60)])
@@ -115,7 +117,9 @@ def test_checkout_by_bank_transfer_with_po_number_and_invoice(client, buyer, ent
     }
     preview = client.post(reverse("checkout:preview"), form)
     assert preview.status_code == 200 and "PO-2026-001" in preview.content.decode()
-    placed = client.post(reverse("checkout:preview"), {**form, "action": "place_order"})
+    # The confirmation leaves through the outbox once the order commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        placed = client.post(reverse("checkout:preview"), {**form, "action": "place_order"})
     assert placed.status_code == 302, placed.content.decode()[:2000]
     order = Order.objects.get(user=buyer)
     assert (order.po_number, order.enterprise, order.payment_status) == (

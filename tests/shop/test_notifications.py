@@ -84,9 +84,7 @@ def test_payment_and_shipping_are_announced(client, demo_world, settings):
 
     mail.outbox.clear()
     client.login(username="seller@fengle.example", password=settings.TAIBAO_DEMO_PASSWORD)
-    shipped, _ = ShippingEventType.objects.get_or_create(
-        code="shipped", defaults={"name": "Shipped"}
-    )
+    ShippingEventType.objects.get_or_create(code="shipped", defaults={"name": "Shipped"})
     line = order.lines.get()
     client.post(
         f"/dashboard/orders/{order.number}/",

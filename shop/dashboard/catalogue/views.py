@@ -25,6 +25,19 @@ class StockRecordForm(OscarStockRecordForm):
         # Disabled: keep what is stored (0 for a new stock record), whatever was posted.
         return self.instance.num_in_stock or 0
 
+    def save(self, commit=True):
+        """Save the edited fields only: the stock counters may have moved since the
+        form was read (a checkout, an intake), and belong to lots and orders."""
+        record = super().save(commit=False)
+        if commit:
+            if record.pk:
+                fields = [f for f in self.Meta.fields if f not in ("num_in_stock",)]
+                record.save(update_fields=[*fields, "date_updated"])
+            else:
+                record.num_in_stock, record.num_allocated = 0, 0
+                record.save()
+        return record
+
 
 class StockRecordFormSet(formsets.StockRecordFormSet):
     form = StockRecordForm
