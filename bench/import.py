@@ -34,17 +34,30 @@ def build_seller():
     from oscar.core.loading import get_model
     from oscar.test.factories import ProductFactory
 
-    from farmers.factories import HouseholdFactory, MembershipFactory, SellerFactory
+    from farmers.factories import (
+        HouseholdFactory,
+        MembershipFactory,
+        SellerFactory,
+        VillageFactory,
+    )
 
     StockRecord = get_model("partner", "StockRecord")
-    seller = SellerFactory()
-    households = [HouseholdFactory() for _ in range(HOUSEHOLDS)]
+    stamp = time.time_ns()  # a database reused across runs keeps earlier runs' rows
+    village = VillageFactory(name=f"导入基准村{stamp}")
+    seller = SellerFactory(village=village, partner__name=f"导入基准合作社{stamp}")
+    households = [
+        HouseholdFactory(village=village, code=f"I{stamp % 10**9}-{i}") for i in range(HOUSEHOLDS)
+    ]
     for household in households:
         MembershipFactory(seller=seller, household=household)
     records = []
     for n in range(PRODUCTS):
         product = ProductFactory(
-            stockrecords=None, categories=None, seller=seller, title=f"基准菜干 {n}"
+            stockrecords=None,
+            categories=None,
+            seller=seller,
+            title=f"基准菜干 {n}",
+            upc=f"IMP-{stamp}-{n}",
         )
         records.append(
             StockRecord.objects.create(
