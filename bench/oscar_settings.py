@@ -20,6 +20,10 @@ from django.apps import AppConfig
 
 os.environ["DEBUG"] = "0"
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production")
+if "FIELD_ENCRYPTION_KEY" not in os.environ:  # a throwaway key; the server process inherits it
+    from cryptography.fernet import Fernet
+
+    os.environ["FIELD_ENCRYPTION_KEY"] = Fernet.generate_key().decode()
 
 from config.settings import *  # noqa: F403
 from config.settings import INSTALLED_APPS, STORAGES
