@@ -105,11 +105,12 @@ def _queued(url: str) -> int:
 
 
 def _worker_holds_lot_locks() -> bool:
+    """Another backend holds SELECT … FOR UPDATE on stock records: attribution's transaction."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
-            "AND datname = current_database() AND state IN ('active', 'idle in transaction') "
-            "AND xact_start IS NOT NULL"
+            "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+            "WHERE c.relname = 'partner_stockrecord' AND l.mode = 'RowShareLock' "
+            "AND l.pid <> pg_backend_pid() AND l.granted"
         )
         return cursor.fetchone()[0] > 0
 
