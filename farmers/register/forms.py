@@ -116,6 +116,13 @@ class HouseholdForm(forms.ModelForm):
         # half-updated instance (and must not touch the encrypted columns).
         pass
 
+    def household_fields(self) -> dict:
+        """What the register services take, from the form: the household's own fields
+        and its personal data."""
+        data = self.cleaned_data
+        fields = ("head_name", "village", "members_count", "industries", "is_leader")
+        return {**{name: data[name] for name in fields}, **self.personal_data()}
+
     def personal_data(self) -> dict:
         """id_number/phone for the service: None keeps, "" clears, a value replaces."""
         data = self.cleaned_data

@@ -107,15 +107,8 @@ class HouseholdCreateView(ServiceFormView):
         return _("New household")
 
     def call_service(self, form):
-        data = form.cleaned_data
         self.household = services.household_register(
-            code=data["code"],
-            head_name=data["head_name"],
-            village=data["village"],
-            members_count=data["members_count"],
-            industries=data["industries"],
-            is_leader=data["is_leader"],
-            **form.personal_data(),
+            code=form.cleaned_data["code"], **form.household_fields()
         )
         messages.success(
             self.request, _("Household %(code)s registered.") % {"code": self.household.code}
@@ -136,16 +129,7 @@ class HouseholdUpdateView(HouseholdMixin, ServiceFormView):
         return _("Edit household %(code)s") % {"code": self.household.code}
 
     def call_service(self, form):
-        data = form.cleaned_data
-        services.household_update(
-            household=self.household,
-            head_name=data["head_name"],
-            village=data["village"],
-            members_count=data["members_count"],
-            industries=data["industries"],
-            is_leader=data["is_leader"],
-            **form.personal_data(),
-        )
+        services.household_update(household=self.household, **form.household_fields())
         messages.success(
             self.request, _("Household %(code)s saved.") % {"code": self.household.code}
         )
