@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run demo install install-test test lint check browser worker bench messages clean
+.PHONY: run demo install install-test test lint check browser worker prod backuptest bench messages clean
 
 $(VENV)/.installed-run: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,15 @@ browser:
 worker: install
 	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL, e.g. redis://127.0.0.1:6379/0"; exit 1; }
 	$(VENV)/bin/celery -A config worker -B -Q default,notifications,attribution --loglevel=INFO
+
+## Production on one machine: DEBUG=0, gunicorn, a worker and beat from the Procfile under
+## honcho, against PostgreSQL (DATABASE_URL) and Redis (REDIS_URL); see scripts/prod.sh.
+prod: install
+	scripts/prod.sh
+
+## Back up DATABASE_URL, restore it into a scratch database and compare every table's rows.
+backuptest: install
+	$(PY) scripts/backup_restore_check.py
 
 ## Every benchmark; each prints one JSON line last. PostgreSQL through DATABASE_URL.
 bench: install-test
