@@ -9,8 +9,8 @@ import logging
 
 from celery import current_app
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from outbox.models import OutboxDelivery, OutboxMessage
@@ -66,37 +66,56 @@ def outbox_publish(*, message_id: int) -> bool:
 
 def outbox_handle(*, message_id: int, handler_name: str) -> bool:
     """Run one handler for one message, once. False if it had been done already."""
-    message = OutboxMessage.objects.get(pk=message_id)
-    if OutboxDelivery.objects.filter(message=message, handler=handler_name).exists():
-        return False
+    message = OutboxMessage.objects.only("pk", "topic", "payload").get(pk=message_id)
     handler = handler_named(handler_name)
     if handler.atomic:
         with transaction.atomic():
-            handler.function(message.payload)
-            try:
-                with transaction.atomic():
-                    OutboxDelivery.objects.create(message=message, handler=handler_name)
-            except IntegrityError:
-                # Another worker finished the same work first; its result stands.
-                transaction.set_rollback(True)
+            # Claim the delivery first, in the handler's transaction: a second run of
+            # the same handler waits on the unique key until this one ends, then finds
+            # the claim and does nothing; if this one fails, the claim goes with it.
+            if not _claim_delivery(message_id=message.pk, handler_name=handler_name):
                 return False
+            handler.function(message.payload)
     else:
+        if OutboxDelivery.objects.filter(message=message, handler=handler_name).exists():
+            return False
         handler.function({**message.payload, "_message_id": message.pk})
-        OutboxDelivery.objects.get_or_create(message=message, handler=handler_name)
-    if not _pending_handlers(message):
-        _mark_handled(message)
+        _claim_delivery(message_id=message.pk, handler_name=handler_name)
+    _mark_handled_when_complete(message)
     return True
 
 
-def _pending_handlers(message: OutboxMessage) -> list[str]:
-    done = set(message.deliveries.values_list("handler", flat=True))
-    return [h.name for h in handlers_for(message.topic) if h.name not in done]
+def _claim_delivery(*, message_id: int, handler_name: str) -> bool:
+    """Insert the delivery row unless it exists; True if this call inserted it."""
+    table = connection.ops.quote_name(OutboxDelivery._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (message_id, handler, done_at) VALUES (%s, %s, %s) "
+            "ON CONFLICT (message_id, handler) DO NOTHING",
+            [message_id, handler_name, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
+        return cursor.rowcount == 1
 
 
 def _mark_handled(message: OutboxMessage) -> None:
     OutboxMessage.objects.filter(pk=message.pk, handled_at__isnull=True).update(
         handled_at=timezone.now()
     )
+
+
+def _mark_handled_when_complete(message: OutboxMessage) -> None:
+    """One statement: handled once every handler of its topic has its delivery."""
+    names = [h.name for h in handlers_for(message.topic)]
+    done = (
+        OutboxDelivery.objects.filter(message_id=OuterRef("pk"), handler__in=names)
+        .order_by()
+        .values("message_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    OutboxMessage.objects.filter(pk=message.pk, handled_at__isnull=True).filter(
+        Exists(done.filter(n=len(names)))
+    ).update(handled_at=timezone.now())
 
 
 def outbox_relay(*, older_than: datetime.timedelta, limit: int = 500) -> int:
