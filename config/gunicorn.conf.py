@@ -37,3 +37,6 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # Load the application before forking: workers share its memory, and a broken
 # release fails at start instead of in every worker.
 preload_app = True
+# Gunicorn 24+ opens a control socket at one fixed path per user; a second server on the
+# same machine (another port, a load test) would take it over. Nothing here uses it.
+control_socket_disable = True

@@ -57,7 +57,7 @@ python scripts/prod_services.py
 # The environment is complete: keep honcho from reading a .env over it.
 honcho start --env /dev/null --no-colour release
 
-if python manage.py shell -c "from catalog.models import Product; raise SystemExit(0 if Product.objects.exists() else 3)"; then
+if python manage.py shell --verbosity 0 -c "from catalog.models import Product; raise SystemExit(0 if Product.objects.exists() else 3)"; then
     echo "make prod: the shop has products; the demo world is not loaded"
 else
     status=$?
