@@ -1,0 +1,265 @@
+"""Run the load (or, with --faults, the fault) harness; the last line printed is JSON.
+
+    python -m loadtest.run --duration 120 --buyers 50            # make loadtest
+    python -m loadtest.run --duration 120 --buyers 50 --faults   # make faulttest
+
+The database is DATABASE_URL with "_load" added to its name (or --database-url;
+without either, postgresql://postgres@127.0.0.1:5432/taibao_load); it is
+dropped and created again. Exit status 0 when every invariant holds and no
+request got a 5xx answer.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+from loadtest.stack import WEBHOOK_SECRET, Stack
+from loadtest.stats import Stats
+
+DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/taibao_load"
+
+
+def database_url_for_run(explicit: str | None) -> str:
+    if explicit:
+        return explicit
+    base = os.environ.get("DATABASE_URL", "")
+    if base.startswith("postgres"):
+        parsed = urlparse(base)
+        return urlunparse(parsed._replace(path=parsed.path.rstrip("/") + "_load"))
+    return DEFAULT_DATABASE
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=120, help="seconds of traffic")
+    parser.add_argument("--buyers", type=int, default=50)
+    parser.add_argument("--sellers", type=int, default=5, help="seller staff (at most 5)")
+    parser.add_argument("--faults", action="store_true", help="inject the faults during the run")
+    parser.add_argument("--web-workers", type=int, default=4)
+    parser.add_argument("--celery-concurrency", type=int, default=2)
+    parser.add_argument("--online-share", type=float, default=0.15, help="orders paid by Stripe")
+    parser.add_argument(
+        "--think", default="1-3", help="think time between steps, seconds: low-high"
+    )
+    parser.add_argument("--drain-timeout", type=float, default=300)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--keep", action="store_true", help="keep the work folder and its logs")
+    return parser.parse_args(argv)
+
+
+def log(message: str) -> None:
+    print(f"[loadtest {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def setup_django(stack: Stack) -> None:
+    os.environ.update(stack.env)
+    import django
+
+    django.setup()
+
+
+def build_database(stack: Stack, buyers: int):
+    from django.core.management import call_command
+    from django.db import connections
+
+    from loadtest.stack import database_recreate
+    from loadtest.world import load_world_build
+
+    database_recreate(stack.database_url)
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    world = load_world_build(buyers=buyers)
+    connections.close_all()
+    return world
+
+
+def scarce_stock_ids() -> set[int]:
+    from oscar.core.loading import get_model
+
+    from loadtest.world import SCARCE
+
+    StockRecord = get_model("partner", "StockRecord")
+    return set(StockRecord.objects.filter(partner_sku__in=SCARCE).values_list("pk", flat=True))
+
+
+def wait_for_web(stack: Stack, timeout: float = 120) -> None:
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(stack.base_url + "/", timeout=10).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError("the web server never answered 200 on /")
+
+
+def people(args, stack: Stack, world, stats: Stats, stop: threading.Event) -> list:
+    from loadtest.users import Buyer, SellerStaff, TeamMember
+
+    low, high = (float(x) for x in args.think.split("-"))
+    common = {
+        "password": world.password,
+        "base_url": stack.base_url,
+        "stats": stats,
+        "stop": stop,
+        "think": (low, high),
+    }
+    scarce = scarce_stock_ids()
+    crowd = [
+        Buyer(
+            email=email,
+            online_share=args.online_share,
+            fake_stripe=stack.fake_stripe,
+            webhook_secret=WEBHOOK_SECRET,
+            **common,
+        )
+        for email in world.buyers
+    ]
+    crowd += [
+        SellerStaff(email=email, scarce_ids=scarce, **common)
+        for email in world.sellers[: args.sellers]
+    ]
+    crowd += [
+        TeamMember(email=email, confirms_transfers=(n == 0), **common)
+        for n, email in enumerate(world.team)
+    ]
+    return crowd
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    workdir = Path(tempfile.mkdtemp(prefix="taibao-load-"))
+    stack = Stack(
+        database_url=database_url_for_run(args.database_url),
+        workdir=workdir,
+        web_workers=args.web_workers,
+        celery_concurrency=args.celery_concurrency,
+    )
+    stats = Stats()
+    stop = threading.Event()
+    result: dict = {}
+    try:
+        log(f"work folder {workdir}; database {urlparse(stack.database_url).path.lstrip('/')}")
+        stack.start_support()
+        setup_django(stack)
+        log("migrating and loading the demo world")
+        world = build_database(stack, args.buyers)
+        log(
+            f"starting gunicorn ({args.web_workers} workers), Celery worker "
+            f"(concurrency {args.celery_concurrency}) and beat"
+        )
+        stack.start_apps()
+        wait_for_web(stack)
+        crowd = people(args, stack, world, stats, stop)
+        log(f"{len(crowd)} people log in")
+        for person in crowd:
+            person.start()
+            time.sleep(0.05)
+        for person in crowd:
+            if not person.logged_in.wait(timeout=300) and person.failure is None:
+                raise RuntimeError(f"{person.email} did not log in in time")
+            if person.failure is not None:
+                raise RuntimeError(f"{person.email}: {person.failure!r}")
+        result = run_traffic(args, stack, stats, stop, crowd)
+    except KeyboardInterrupt:
+        log("interrupted")
+        result = {"error": "interrupted"}
+    finally:
+        stop.set()
+        stack.stop()
+        if args.keep:
+            log(f"logs kept in {workdir / 'logs'}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(json.dumps(result, ensure_ascii=False, sort_keys=False), flush=True)
+    return 0 if result.get("invariants_hold") and result.get("errors_5xx") == 0 else 1
+
+
+def run_traffic(args, stack: Stack, stats: Stats, stop: threading.Event, crowd: list) -> dict:
+    from loadtest.faults import FaultInjector
+    from loadtest.invariants import drain_wait, invariants_check
+
+    load_before = os.getloadavg()
+    injector = FaultInjector(stack, args.duration, stop) if args.faults else None
+    log(f"traffic for {args.duration:.0f} s" + (" with faults" if injector else ""))
+    started = time.monotonic()
+    for person in crowd:
+        person.go.set()
+    if injector:
+        injector.start()
+    stop.wait(args.duration)
+    stop.set()
+    elapsed = time.monotonic() - started
+    stats.recording = False
+    load_during = os.getloadavg()
+    for person in crowd:
+        person.join(timeout=90)
+    if injector:
+        injector.join(timeout=120)
+    dead = stack.check_alive()
+    if dead:
+        log(f"not running after the traffic: {', '.join(dead)}")
+
+    log(f"traffic over; waiting up to {args.drain_timeout:.0f} s for the queues to drain")
+    drained_after = drain_wait(
+        timeout=args.drain_timeout, emails_received=lambda: stack.mailbox.total
+    )
+    findings = invariants_check(emails_by_address=stack.mailbox.received)
+
+    print(stats.table(), flush=True)
+    log("outcomes: " + json.dumps(dict(sorted(stats.counters.items())), ensure_ascii=False))
+    for endpoint, url, status in stats.server_errors[:20]:
+        log(f"{status} on {endpoint}: {url}")
+    for line in findings.details[:20]:
+        log("invariant: " + line)
+    checkout = stats.summary("checkout place-order")
+    orders = stats.counters.get("orders_placed", 0)
+    result = {
+        "orders_per_s": round(orders / elapsed, 2),
+        "p99_checkout_ms": round(checkout["p99"]),
+        "errors_5xx": stats.errors_5xx(),
+        "oversold": findings.oversold,
+        "unattributed_units": findings.unattributed_units,
+        "duplicate_notifications": findings.duplicate_notifications,
+        "invariants_hold": findings.holding(),
+        "duration_s": round(elapsed),
+        "buyers": args.buyers,
+        "sellers": min(args.sellers, 5),
+        "orders_placed": orders,
+        "orders_refused": stats.counters.get("orders_refused", 0),
+        "paid_orders": findings.paid_orders,
+        "paid_units": findings.paid_units,
+        "p50_checkout_ms": round(checkout["p50"]),
+        "p95_checkout_ms": round(checkout["p95"]),
+        "requests": sum(len(v) for v in stats.latencies.values()),
+        "errors_connection": stats.errors_connection(),
+        "errors_4xx": sum(
+            n for per in stats.errors.values() for code, n in per.items() if code.startswith("4")
+        ),
+        "harness_failures": stats.counters.get("harness_failures", 0),
+        "drained_after_s": round(drained_after),
+        "findings": {k: v for k, v in findings.as_dict().items() if k != "details"},
+        "loadavg_before": [round(x, 2) for x in load_before],
+        "loadavg_end": [round(x, 2) for x in load_during],
+        "cores": os.cpu_count(),
+    }
+    if injector:
+        result["faults"] = injector.report()
+    failures = [p for p in crowd if p.failure is not None]
+    for person in failures[:5]:
+        log(f"{person.email} stopped: {person.failure!r}")
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

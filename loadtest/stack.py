@@ -1,0 +1,338 @@
+"""The production processes on 127.0.0.1, each started here with explicit arguments.
+
+A database of the run's own (dropped and created again), a redis-server on a
+free port (so the fault harness may restart it), gunicorn with several sync
+workers, a Celery worker on every queue, Celery beat, an SMTP sink that keeps
+what it receives (aiosmtpd, in this process) and the fake Stripe API of the
+test suite (in this process). DEBUG is off, keys are throwaway ones.
+"""
+
+import base64
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+WEBHOOK_SECRET = "whsec_loadtest"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{process.args[:3]} exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on port {port} after {timeout} s")
+
+
+def database_recreate(url: str) -> None:
+    """Drop the run's database (ending its sessions) and create it empty."""
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"unexpected database name {name!r}")
+    admin = urlunparse(parsed._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def children_of(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # "pid (comm) state ppid ...": comm may hold spaces, so split after the last ')'
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[1]) == pid:
+            found.append(int(entry.name))
+    return sorted(found)
+
+
+class Service:
+    """One child process in its own session, its output in a log file."""
+
+    def __init__(self, name: str, args: list[str], env: dict[str, str], log_dir: Path):
+        self.name = name
+        self.args = args
+        self.env = env
+        self.log_path = log_dir / f"{name}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "Service":
+        log = open(self.log_path, "ab")  # noqa: SIM115  (kept open for the child's lifetime)
+        self.process = subprocess.Popen(
+            self.args,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        return self
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def kill_group(self, sig: int = signal.SIGKILL) -> None:
+        if self.alive():
+            try:
+                os.killpg(self.pid, sig)
+            except ProcessLookupError:
+                pass
+            self.process.wait(timeout=60)
+
+    def stop(self, timeout: float = 30) -> None:
+        if not self.alive():
+            return
+        try:
+            os.killpg(self.pid, signal.SIGTERM)
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill_group()
+        except ProcessLookupError:
+            pass
+
+
+class Mailbox:
+    """An SMTP server on 127.0.0.1 counting the messages each address receives."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.received: Counter[str] = Counter()
+        self.total = 0
+        self._lock = threading.Lock()
+        self.controller = None
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook
+        with self._lock:
+            self.total += 1
+            for rcpt in envelope.rcpt_tos:
+                self.received[rcpt.lower()] += 1
+        return "250 OK"
+
+    def start(self) -> "Mailbox":
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+class Stack:
+    """Everything the run needs, started in order and stopped in reverse."""
+
+    def __init__(
+        self, *, database_url: str, workdir: Path, web_workers: int, celery_concurrency: int
+    ):
+        self.database_url = database_url
+        self.workdir = workdir
+        self.web_workers = web_workers
+        self.celery_concurrency = celery_concurrency
+        self.log_dir = workdir / "logs"
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.redis_port = free_port()
+        self.web_port = free_port()
+        self.mailbox = Mailbox()
+        self.fake_stripe = None
+        self.services: dict[str, Service] = {}
+        self.env: dict[str, str] = {}
+
+    # -- environment ---------------------------------------------------------------------
+
+    @property
+    def redis_url(self) -> str:
+        return f"redis://127.0.0.1:{self.redis_port}/0"
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
+    def production_env(self, stripe_url: str) -> dict[str, str]:
+        """Production settings (DEBUG off) with throwaway keys, for every process of the run."""
+        return {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "STRIPE_"))},
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "FIELD_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "0",  # plain HTTP on 127.0.0.1: no proxy in front
+            "SECURE_COOKIES": "0",
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": self.redis_url,
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(self.mailbox.port),
+            "STATIC_ROOT": str(self.workdir / "static"),
+            "MEDIA_ROOT": str(self.workdir / "media"),
+            "STRIPE_SECRET_KEY": "sk_test_loadtest",
+            "STRIPE_PUBLISHABLE_KEY": "pk_test_loadtest",
+            "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "STRIPE_API_BASE": stripe_url,
+            "LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+        }
+
+    # -- services ------------------------------------------------------------------------
+
+    def start_support(self) -> None:
+        """Redis, the SMTP sink and the fake Stripe API: what setup and the apps need first."""
+        from tests.shop.online.fake_stripe import FakeStripe
+
+        if not shutil.which("redis-server"):
+            raise RuntimeError("redis-server is not installed")
+        self.mailbox.start()
+        self.fake_stripe = FakeStripe().start()
+        self.env = self.production_env(self.fake_stripe.url)
+        self.redis_start()
+
+    def redis_start(self) -> None:
+        service = Service(
+            "redis",
+            [
+                "redis-server",
+                "--port",
+                str(self.redis_port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            self.env,
+            self.log_dir,
+        ).start()
+        self.services["redis"] = service
+        wait_for_port(self.redis_port, 20, service.process)
+
+    def redis_stop(self) -> None:
+        self.services["redis"].stop()
+
+    def web_start(self) -> None:
+        args = [sys.executable, "-m", "gunicorn", "config.wsgi:application"]
+        if (ROOT / "config" / "gunicorn.conf.py").exists():
+            args += ["--config", "config/gunicorn.conf.py"]  # the production settings
+        args += [
+            "--bind",
+            f"127.0.0.1:{self.web_port}",
+            "--workers",
+            str(self.web_workers),
+            "--worker-class",
+            "sync",
+            "--timeout",
+            "60",
+            "--access-logfile",
+            str(self.log_dir / "access.log"),
+            "--access-logformat",
+            '%(s)s %(M)s "%(r)s"',
+            "--error-logfile",
+            "-",
+        ]
+        env = {**self.env, "GUNICORN_LOG_LEVEL": "warning"}
+        self.services["web"] = Service("web", args, env, self.log_dir).start()
+        wait_for_port(self.web_port, 90, self.services["web"].process)
+
+    def web_workers_pids(self) -> list[int]:
+        return children_of(self.services["web"].pid)
+
+    def worker_start(self) -> None:
+        name = f"worker{len([s for s in self.services if s.startswith('worker')])}"
+        self.services["worker"] = Service(
+            "worker",
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--queues",
+                "default,notifications,attribution",
+                "--concurrency",
+                str(self.celery_concurrency),
+                "--without-mingle",
+                "--without-gossip",
+                "--hostname",
+                f"load-{name}-{os.getpid()}@%h",
+                "--loglevel",
+                "WARNING",
+            ],
+            self.env,
+            self.log_dir,
+        ).start()
+
+    def beat_start(self) -> None:
+        self.services["beat"] = Service(
+            "beat",
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "beat",
+                "--schedule",
+                str(self.workdir / "celerybeat-schedule"),
+                "--loglevel",
+                "WARNING",
+            ],
+            self.env,
+            self.log_dir,
+        ).start()
+
+    def start_apps(self) -> None:
+        self.web_start()
+        self.worker_start()
+        self.beat_start()
+
+    def check_alive(self) -> list[str]:
+        return [name for name, service in self.services.items() if not service.alive()]
+
+    def stop(self) -> None:
+        for name in ("web", "beat", "worker", "redis"):
+            service = self.services.get(name)
+            if service is not None:
+                service.stop()
+        if self.fake_stripe is not None:
+            self.fake_stripe.stop()
+        self.mailbox.stop()

@@ -1,0 +1,77 @@
+"""Latencies and errors per endpoint, recorded by every simulated user's thread."""
+
+import math
+import threading
+from collections import Counter, defaultdict
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of an ascending list (0 for an empty one)."""
+    if not sorted_values:
+        return 0.0
+    rank = max(1, math.ceil(fraction * len(sorted_values)))
+    return sorted_values[min(rank, len(sorted_values)) - 1]
+
+
+class Stats:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.latencies: dict[str, list[float]] = defaultdict(list)
+        self.errors: dict[str, Counter] = defaultdict(Counter)  # endpoint → {"500": n, "reset": n}
+        self.server_errors: list[tuple[str, str, int]] = []  # (endpoint, url, status)
+        self.counters: Counter[str] = Counter()  # business outcomes: orders placed, refused …
+        self.recording = True
+
+    def record(self, endpoint: str, ms: float, *, status: int | None, url: str = "") -> None:
+        with self._lock:
+            if not self.recording:
+                return
+            self.latencies[endpoint].append(ms)
+            if status is None:
+                self.errors[endpoint]["connection"] += 1
+            elif status >= 500:
+                self.errors[endpoint][str(status)] += 1
+                self.server_errors.append((endpoint, url, status))
+            elif status >= 400:
+                self.errors[endpoint][str(status)] += 1
+
+    def count(self, name: str, n: int = 1) -> None:
+        with self._lock:
+            self.counters[name] += n
+
+    def count_during_run(self, name: str, n: int = 1) -> None:
+        with self._lock:
+            if self.recording:
+                self.counters[name] += n
+
+    def errors_5xx(self) -> int:
+        return sum(
+            n for per in self.errors.values() for code, n in per.items() if code.startswith("5")
+        )
+
+    def errors_connection(self) -> int:
+        return sum(per.get("connection", 0) for per in self.errors.values())
+
+    def summary(self, endpoint: str) -> dict:
+        values = sorted(self.latencies.get(endpoint, []))
+        return {
+            "n": len(values),
+            "p50": percentile(values, 0.50),
+            "p95": percentile(values, 0.95),
+            "p99": percentile(values, 0.99),
+            "max": values[-1] if values else 0.0,
+            "errors": dict(self.errors.get(endpoint, {})),
+        }
+
+    def table(self) -> str:
+        rows = [
+            f"{'endpoint':<28} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}  errors"
+        ]
+        for endpoint in sorted(self.latencies):
+            s = self.summary(endpoint)
+            errors = " ".join(f"{code}×{n}" for code, n in sorted(s["errors"].items())) or "-"
+            rows.append(
+                f"{endpoint:<28} {s['n']:>6} {s['p50']:>8.0f} {s['p95']:>8.0f} "
+                f"{s['p99']:>8.0f} {s['max']:>8.0f}  {errors}"
+            )
+        return "\n".join(rows)
