@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403  (Oscar's settings, overridden below)
@@ -133,12 +134,14 @@ INSTALLED_APPS = [
     "shop.apps.ShopConfig",
     "shop.online.apps.OnlinePaymentsConfig",  # Stripe: attempts, webhook events, refunds
     "shop.statements.apps.StatementsConfig",  # buyer impact and assistance statements
+    "security.apps.SecurityConfig",  # login cool-off, rate limits, upload limits, headers
 ]
 
 SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -149,6 +152,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
+    "security.middleware.SecurityMiddleware",  # after auth: limits are per user
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -178,6 +182,7 @@ TEMPLATES = [
 ]
 
 AUTHENTICATION_BACKENDS = [
+    "security.backends.LoginCooloffBackend",  # first: refuses attempts during a cool-off
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -322,6 +327,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("API_LOGIN_RATE", "20/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Taibao Market API",
@@ -334,15 +340,73 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# --- Security in production -------------------------------------------------
+# --- Security (security/ app; README "Security") ---------------------------------
+
+# Django's admin is not at /admin/: set ADMIN_URL to a path of your own.
+ADMIN_URL = os.environ.get("ADMIN_URL", "taibao-backoffice/").strip("/") + "/"
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "3600"))
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), usb=(), "
+    'payment=(self "https://js.stripe.com")'  # Stripe's Payment Element
+)
+
+# Scripts only from our own origin or with the response's nonce
+# (<script nonce="{{ request.csp_nonce }}">); Stripe.js is added on the pay page
+# only (shop.online.views.PayView). Styles allow inline: Oscar's templates and
+# widgets use style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Failed logins per account and IP: this many, then a cool-off (never permanent).
+TAIBAO_LOGIN_FAILURE_LIMIT = int(os.environ.get("TAIBAO_LOGIN_FAILURE_LIMIT", "5"))
+TAIBAO_LOGIN_COOLOFF_SECONDS = int(os.environ.get("TAIBAO_LOGIN_COOLOFF_SECONDS", "900"))
+# Where the client's address is (behind a reverse proxy e.g. HTTP_X_REAL_IP).
+TAIBAO_CLIENT_IP_HEADER = os.environ.get("TAIBAO_CLIENT_IP_HEADER", "REMOTE_ADDR")
+# POSTs per signed-in user (else per IP): scope -> (requests, seconds).
+TAIBAO_RATE_LIMITS = {
+    "login": (int(os.environ.get("TAIBAO_RATE_LOGIN_PER_5_MIN", "30")), 300),
+    "quick-order": (int(os.environ.get("TAIBAO_RATE_QUICK_ORDER_PER_MIN", "30")), 60),
+    "import": (int(os.environ.get("TAIBAO_RATE_IMPORT_PER_5_MIN", "30")), 300),
+}
+TAIBAO_RATE_LIMITED_VIEWS = {
+    "customer:login": "login",
+    "customer:register": "login",
+    "dashboard:login": "login",
+    "admin:login": "login",
+    "shop:quick-order": "quick-order",
+    "seller-dashboard:seller-lot-import": "import",
+    "seller-dashboard:seller-lot-import-commit": "import",
+}
+# Any multipart request larger than this is refused with 413 before it is read.
+TAIBAO_UPLOAD_MAX_BYTES = int(os.environ.get("TAIBAO_UPLOAD_MAX_BYTES", "10000000"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # request bodies other than files (Django's default)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files are spooled to a temporary file
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 7000  # quick order posts 3 fields per row, up to 2,000 rows
 
 LOGGING = {
     "version": 1,
@@ -448,6 +512,8 @@ OSCAR_DASHBOARD_NAVIGATION = [
             {"label": _("Per enterprise"), "url_name": "team-dashboard:team-sales-enterprise"},
             {"label": _("Monitored households"), "url_name": "team-dashboard:team-monitored"},
             {"label": _("Pairing pledges"), "url_name": "team-dashboard:team-pledges"},
+            {"label": _("Sales charts"), "url_name": "team-dashboard:team-charts"},
+            {"label": _("My exports"), "url_name": "team-dashboard:team-export-list"},
         ],
     },
 ]
@@ -468,4 +534,20 @@ OSCAR_DASHBOARD_NAVIGATION = [
 CELERY_BEAT_SCHEDULE["online-expire-unpaid-orders"] = {
     "task": "shop.online.tasks.online_orders_expire_task",
     "schedule": 900.0,
+}
+
+# Report exports (farmers.team_dashboard): bigger than this many rows, a task writes the
+# file and the page shows its progress; files live in private storage, not under MEDIA.
+TAIBAO_EXPORT_BACKGROUND_ROWS = int(os.environ.get("TAIBAO_EXPORT_BACKGROUND_ROWS", "5000"))
+TAIBAO_EXPORT_CHUNK_ROWS = int(os.environ.get("TAIBAO_EXPORT_CHUNK_ROWS", "1000"))
+TAIBAO_EXPORT_KEEP_DAYS = int(os.environ.get("TAIBAO_EXPORT_KEEP_DAYS", "7"))
+STORAGES["exports"] = {
+    "BACKEND": "farmers.team_dashboard.storage.PrivateFileStorage",
+    "OPTIONS": {
+        "location": os.environ.get("TAIBAO_PRIVATE_ROOT", str(BASE_DIR / "var" / "private"))
+    },
+}
+CELERY_BEAT_SCHEDULE["team-report-exports-purge"] = {
+    "task": "team_dashboard.report_exports_purge",
+    "schedule": 24 * 3600.0,
 }

@@ -6,21 +6,21 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from catalog.views import HomeView
+from security.views import obtain_auth_token
 from shop import urls as shop_urls
 from shop.online import urls as online_urls
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),  # not /admin/: see ADMIN_URL
     # REST API (token authentication), its OpenAPI schema and self-hosted docs.
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/v1/", include("farmers.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", HomeView.as_view(), name="home"),
     # The work team's household register, inside Oscar's dashboard (before Oscar's own URLs).
     path("dashboard/households/", apps.get_app_config("household_register").urls),

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from security.uploads import import_file_validate
 from shop.models import Enterprise, EnterpriseAddress, EnterpriseMember, InvoiceProfile
 
 
@@ -78,6 +79,7 @@ class QuickOrderForm(forms.Form):
         )
         % {"mb": settings.TAIBAO_QUICK_ORDER_MAX_BYTES // (1024 * 1024)},
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        validators=[import_file_validate],  # size, extension, content
         allow_empty_file=True,  # the service refuses it, with the bilingual message
     )
 

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from farmers.models import Household, Lot, StockAdjustment
+from security.uploads import import_file_validate
 
 
 class IntakeForm(forms.Form):
@@ -94,6 +95,7 @@ class LotSheetForm(forms.Form):
     sheet = forms.FileField(
         label=_("Lot sheet (.xlsx or .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        validators=[import_file_validate],  # size, extension, content
     )
 
     def __init__(self, *args, sellers, **kwargs):

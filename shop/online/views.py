@@ -2,6 +2,7 @@
 
 import logging
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -30,6 +31,15 @@ class BuyerOrderMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+STRIPE_JS_POLICY = {  # what Stripe.js needs, on the pay page only
+    "script-src": ["https://js.stripe.com"],
+    "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
+    "connect-src": ["https://api.stripe.com"],
+    "img-src": ["https://*.stripe.com"],
+}
+
+
+@method_decorator(csp_update(STRIPE_JS_POLICY), name="dispatch")
 class PayView(BuyerOrderMixin, TemplateView):
     """Open (or reuse) the attempt and let Stripe.js collect card, Alipay or WeChat Pay."""
 

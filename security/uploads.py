@@ -1,0 +1,63 @@
+"""Every import's upload limits: size, extension and the content matching it.
+
+``import_file_validate`` is a form-field validator for any import's
+FileField. It refuses, naming the file in Chinese and English:
+
+* files over ``TAIBAO_IMPORT_MAX_BYTES``;
+* names not ending in ``.xlsx`` or ``.csv``;
+* an ``.xlsx`` that is not a ZIP container (the ``PK`` magic);
+* a ``.csv`` that is binary (NUL bytes, or a ZIP/Office/PDF/image magic).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+
+ALLOWED_EXTENSIONS = (".xlsx", ".csv")
+XLSX_MAGIC = b"PK\x03\x04"
+BINARY_MAGICS = (XLSX_MAGIC, b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
+SNIFF_BYTES = 8192
+
+
+def _refuse(zh: str, en: str, code: str) -> ValidationError:
+    return ValidationError(f"{zh} / {en}", code=code)
+
+
+def _head(upload: UploadedFile) -> bytes:
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    upload.seek(position)
+    return head
+
+
+def import_file_validate(upload: UploadedFile) -> None:
+    limit = settings.TAIBAO_IMPORT_MAX_BYTES
+    name = upload.name or ""
+    if upload.size > limit:
+        mb = limit / 1_000_000
+        raise _refuse(
+            f"文件「{name}」超过 {mb:g} MB 上限",
+            f"The file '{name}' is over the {mb:g} MB limit",
+            "too_large",
+        )
+    extension = name[name.rfind(".") :].lower() if "." in name else ""
+    if extension not in ALLOWED_EXTENSIONS:
+        raise _refuse(
+            f"文件「{name}」不是 .xlsx 或 .csv（.xls 请另存为 .xlsx）",
+            f"The file '{name}' is not .xlsx or .csv (save .xls files as .xlsx)",
+            "extension",
+        )
+    head = _head(upload)
+    if extension == ".xlsx" and head and not head.startswith(XLSX_MAGIC):
+        raise _refuse(
+            f"文件「{name}」的内容不是 .xlsx 表格",
+            f"The content of '{name}' is not an .xlsx spreadsheet",
+            "content",
+        )
+    if extension == ".csv" and (b"\x00" in head or head.startswith(BINARY_MAGICS)):
+        raise _refuse(
+            f"文件「{name}」的内容不是 .csv 文本",
+            f"The content of '{name}' is not .csv text",
+            "content",
+        )
