@@ -109,7 +109,7 @@ class FaultInjector(threading.Thread):
             at_s = round(time.monotonic() - start, 1)
             try:
                 outcome, recovery = inject(self.stack)
-            except Exception as error:  # noqa: BLE001  (reported, the run goes on)
+            except Exception as error:
                 outcome, recovery = f"injecting failed: {error!r}", None
             self.outcomes.append(
                 FaultOutcome(

@@ -20,7 +20,7 @@ from django.db import close_old_connections, connection
 from django.db.models import Count, F, Sum
 from oscar.core.loading import get_model
 
-from farmers.models import Attribution, AttributionShortfall, Lot
+from farmers.models import AttributionShortfall, Lot
 from farmers.services.stock import stock_lot_mismatches
 from outbox.models import OutboxMessage
 from shop.models import NotificationRecord

@@ -86,7 +86,7 @@ class Service:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "Service":
-        log = open(self.log_path, "ab")  # noqa: SIM115  (kept open for the child's lifetime)
+        log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             self.args,
             cwd=ROOT,

@@ -129,7 +129,7 @@ class Person(threading.Thread):
                 self.step()
         except Stopped:
             pass
-        except BaseException as failure:  # noqa: BLE001  (reported by the harness)
+        except BaseException as failure:
             self.failure = failure
             self.stats.count("harness_failures")
 

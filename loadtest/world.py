@@ -4,7 +4,6 @@ Runs in the harness's own process (Django set up on the run's database)
 before the web processes start.
 """
 
-import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -106,9 +105,3 @@ def load_world_build(*, buyers: int) -> World:
         team=TEAM,
         password=password,
     )
-
-
-def today() -> datetime.date:
-    from django.utils import timezone
-
-    return timezone.localdate()
