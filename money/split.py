@@ -28,3 +28,16 @@ def split_by_weights(total: Decimal, weights: list[int]) -> list[Decimal]:
     for i in order[:left]:
         floors[i] += 1
     return [sign * Decimal(part) * FEN for part in floors]
+
+
+def to_fen(amount: Decimal) -> int:
+    """Yuan exact to the fen as whole fen (refuses anything finer)."""
+    fen = amount * 100
+    if fen != fen.to_integral_value():
+        raise ValueError(f"{amount} is not exact to the fen")
+    return int(fen)
+
+
+def from_fen(fen: int | None) -> Decimal:
+    """Whole fen as yuan with two decimals."""
+    return Decimal(fen or 0).scaleb(-2)

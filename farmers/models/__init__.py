@@ -1,6 +1,11 @@
 """The supply side: geography, households, sellers, lots and stock movements."""
 
-from farmers.models.attribution import Attribution, AttributionShortfall
+from farmers.models.attribution import (
+    Attribution,
+    AttributionShortfall,
+    LedgerMonth,
+    OrderReach,
+)
 from farmers.models.geography import Town, Village
 from farmers.models.households import (
     Household,
@@ -17,12 +22,14 @@ __all__ = [
     "Attribution",
     "AttributionShortfall",
     "Household",
+    "LedgerMonth",
     "Lot",
     "LotImport",
     "LotShipment",
     "Membership",
     "MonitoringCategory",
     "MonitoringPeriod",
+    "OrderReach",
     "PersonalDataReveal",
     "Seller",
     "StockAdjustment",

@@ -75,3 +75,63 @@ class AttributionShortfall(models.Model):
 
     def __str__(self) -> str:
         return f"line {self.line_id}: {self.units_short} units short"
+
+
+class LedgerMonth(models.Model):
+    """The ledger summed per household and local calendar month, for the team's reports.
+
+    Written by the attribution services in the same transaction as the
+    ledger rows it sums (sales add, reversals subtract, in the month they
+    were written), so it never disagrees with the ledger;
+    ``ledger_summary_rebuild`` recomputes it from the ledger after any
+    repair made outside the services.
+    """
+
+    month = models.DateField(_("month"), help_text=_("first day of the month"))
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="ledger_months")
+    units = models.IntegerField(_("units"), default=0)
+    # Whole fen, not decimals: a report sums a hundred thousand of these per page.
+    sales_fen = models.BigIntegerField(_("sales amount (fen)"), default=0)
+    income_fen = models.BigIntegerField(_("household income (fen)"), default=0)
+    orders = models.IntegerField(
+        _("orders"), default=0, help_text=_("paid orders that reached the household this month")
+    )
+    last_sale_at = models.DateTimeField(_("last sale"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["month", "household"]
+        verbose_name = _("household's month of sales")
+        verbose_name_plural = _("households' months of sales")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "household"], name="ledger_month_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.month:%Y-%m}: {self.sales_fen} fen"
+
+
+class OrderReach(models.Model):
+    """A paid order reached a village (through one of its households' lots) in a month.
+
+    Orders are counted once however many households and lots they reached;
+    this table lets the reports count them without reading the ledger.
+    The village is the household's village when the order was paid.
+    """
+
+    order = models.ForeignKey("order.Order", on_delete=models.PROTECT, related_name="reach")
+    village = models.ForeignKey(
+        "farmers.Village", on_delete=models.PROTECT, related_name="orders_reached"
+    )
+    month = models.DateField(_("month"))
+
+    class Meta:
+        ordering = ["month", "order"]
+        verbose_name = _("village reached by an order")
+        verbose_name_plural = _("villages reached by orders")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "village"], name="order_reach_once")
+        ]
+        indexes = [models.Index(fields=["month", "village"], name="order_reach_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} → {self.village_id} ({self.month:%Y-%m})"

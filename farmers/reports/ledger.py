@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from farmers.models import Attribution, MonitoringPeriod, Seller
+from farmers.models import Attribution, LedgerMonth, MonitoringPeriod, OrderReach, Seller
 
 ANY_MONITORED = "monitored"
 """Category filter meaning "in any monitoring category"."""
@@ -69,4 +69,60 @@ def ledger_rows(*, filters: ReportFilters) -> QuerySet:
         rows = rows.filter(
             household_id__in=monitored_household_ids(day=filters.as_of, category=filters.category)
         )
+    return rows
+
+
+def _whole_months(
+    filters: ReportFilters,
+) -> tuple[datetime.date | None, datetime.date | None] | None:
+    """The period as whole local months (first and last month), or None if it cuts a month.
+
+    A period ending today or later takes its last month whole: nothing is
+    written after now.
+    """
+    start = end = None
+    if filters.date_from:
+        if filters.date_from.day != 1:
+            return None
+        start = filters.date_from
+    if filters.date_to:
+        next_day = filters.date_to + datetime.timedelta(days=1)
+        if next_day.day != 1 and filters.date_to < timezone.localdate():
+            return None
+        end = filters.date_to.replace(day=1)
+    return start, end
+
+
+def summary_applies(filters: ReportFilters) -> bool:
+    """Whether the monthly summary answers these filters exactly (no seller, whole months)."""
+    return filters.seller_id is None and _whole_months(filters) is not None
+
+
+def summary_rows(*, filters: ReportFilters) -> QuerySet:
+    """``LedgerMonth`` rows within the filters; only when ``summary_applies(filters)``."""
+    start, end = _whole_months(filters)
+    rows = LedgerMonth.objects.all()
+    if start:
+        rows = rows.filter(month__gte=start)
+    if end:
+        rows = rows.filter(month__lte=end)
+    if filters.village_id:
+        rows = rows.filter(household__village_id=filters.village_id)
+    if filters.category:
+        rows = rows.filter(
+            household_id__in=monitored_household_ids(day=filters.as_of, category=filters.category)
+        )
+    return rows
+
+
+def reach_rows(*, filters: ReportFilters) -> QuerySet:
+    """``OrderReach`` rows within the filters; only without seller or category filters."""
+    start, end = _whole_months(filters)
+    rows = OrderReach.objects.all()
+    if start:
+        rows = rows.filter(month__gte=start)
+    if end:
+        rows = rows.filter(month__lte=end)
+    if filters.village_id:
+        rows = rows.filter(village_id=filters.village_id)
     return rows

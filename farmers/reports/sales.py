@@ -7,17 +7,26 @@ the page, the exports and the charts read the same figures.
 """
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from farmers.models import Household, MonitoringPeriod
-from farmers.reports.ledger import ReportFilters, ledger_rows
+from farmers.reports.ledger import (
+    ReportFilters,
+    ledger_rows,
+    reach_rows,
+    summary_applies,
+    summary_rows,
+)
+from money.split import from_fen
 
 ZERO = Decimal("0.00")
+SALE = Q(kind="sale")
 
 
 @dataclass(frozen=True)
@@ -59,8 +68,8 @@ def _measures(dimension: Dimension) -> dict:
         "units": Sum("units"),
         "sales_amount": Sum("sales_amount"),
         "household_income": Sum("household_income"),
-        "orders": Count("line__order_id", distinct=True),
-        "last_sale": Max("created_at", filter=Q(kind="sale")),
+        "orders": Count("line__order_id", distinct=True, filter=SALE),
+        "last_sale": Max("created_at", filter=SALE),
     }
     if dimension.counts_households:
         measures["households"] = Count("household_id", distinct=True)
@@ -79,14 +88,64 @@ def _ordering(dimension: Dimension, sort: str) -> list[str]:
 
 
 def sales_grouped(*, dimension: str, filters: ReportFilters, sort: str = DEFAULT_SORT):
-    """The filtered ledger grouped by one dimension: a queryset of dicts, sorted."""
+    """The filtered ledger grouped by one dimension: a queryset of dicts, sorted.
+
+    Per household over whole months, the monthly summary answers (the same
+    figures, a fraction of the rows); otherwise the ledger itself.
+    """
     dim = DIMENSIONS[dimension]
+    if dim.key == "household" and summary_applies(filters):
+        return SummedInFen(
+            summary_rows(filters=filters)
+            .values(key=F("household_id"))
+            .annotate(
+                units=Sum("units"),
+                sales_amount=Sum("sales_fen"),  # in fen until read: sorts the same
+                household_income=Sum("income_fen"),
+                orders=Sum("orders"),
+                last_sale=Max("last_sale_at"),
+            )
+            .order_by(*_ordering(dim, sort)),
+        )
     return (
         ledger_rows(filters=filters)
         .values(key=F(dim.group_by))
         .annotate(**_measures(dim))
         .order_by(*_ordering(dim, sort))
     )
+
+
+class SummedInFen:
+    """Grouped summary rows whose amounts are summed in whole fen, read as yuan.
+
+    Pages and iterates like the queryset it wraps (``Paginator`` takes it).
+    """
+
+    def __init__(self, queryset: QuerySet):
+        self.queryset = queryset
+
+    @staticmethod
+    def _yuan(row: dict) -> dict:
+        row["sales_amount"] = from_fen(row["sales_amount"])
+        row["household_income"] = from_fen(row["household_income"])
+        return row
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[dict]:
+        return (self._yuan(row) for row in self.queryset)
+
+    def iterator(self, chunk_size: int = 2000) -> Iterator[dict]:
+        return (self._yuan(row) for row in self.queryset.iterator(chunk_size=chunk_size))
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._yuan(row) for row in self.queryset[index]]
+        return self._yuan(self.queryset[index])
 
 
 @dataclass
@@ -110,14 +169,33 @@ class ReportPage:
 
 
 def sales_totals(*, filters: ReportFilters) -> dict:
-    """Totals over the whole filtered ledger (one query)."""
-    totals = ledger_rows(filters=filters).aggregate(
-        units=Sum("units"),
-        sales_amount=Sum("sales_amount"),
-        household_income=Sum("household_income"),
-        orders=Count("line__order_id", distinct=True),
-        households=Count("household_id", distinct=True),
-    )
+    """Totals over the whole filtered ledger (one or two queries)."""
+    if summary_applies(filters):
+        totals = summary_rows(filters=filters).aggregate(
+            units=Sum("units"),
+            sales_fen=Sum("sales_fen"),
+            income_fen=Sum("income_fen"),
+            households=Count("household_id", distinct=True),
+        )
+        totals["sales_amount"] = from_fen(totals.pop("sales_fen"))
+        totals["household_income"] = from_fen(totals.pop("income_fen"))
+        if filters.category:  # few households: their ledger rows are few and indexed
+            orders = (
+                ledger_rows(filters=filters)
+                .filter(SALE)
+                .aggregate(n=Count("line__order_id", distinct=True))
+            )
+        else:
+            orders = reach_rows(filters=filters).aggregate(n=Count("order_id", distinct=True))
+        totals["orders"] = orders["n"]
+    else:
+        totals = ledger_rows(filters=filters).aggregate(
+            units=Sum("units"),
+            sales_amount=Sum("sales_amount"),
+            household_income=Sum("household_income"),
+            orders=Count("line__order_id", distinct=True, filter=SALE),
+            households=Count("household_id", distinct=True),
+        )
     for money in ("sales_amount", "household_income"):
         totals[money] = totals[money] or ZERO
     totals["units"] = totals["units"] or 0
@@ -147,10 +225,17 @@ def sales_report_page(
     sort: str = DEFAULT_SORT,
     page: int = 1,
     per_page: int = 50,
+    households: int | None = None,
 ) -> ReportPage:
-    """One page of a report; a fixed number of queries whatever the page size."""
+    """One page of a report; a fixed number of queries whatever the page size.
+
+    ``households``: the totals' count of households, when the caller has it —
+    per household it is the number of rows, and saves counting them again.
+    """
     grouped = sales_grouped(dimension=dimension, filters=filters, sort=sort)
     paginator = Paginator(grouped, per_page)
+    if households is not None and dimension == "household":
+        paginator.count = households  # a cached property: set, it is not computed
     current = paginator.get_page(page)
     rows = list(current.object_list)
     dim = DIMENSIONS[dimension]

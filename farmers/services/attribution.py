@@ -28,6 +28,7 @@ from oscar.core.loading import get_model
 
 from farmers.models import Attribution, AttributionShortfall, Lot, LotShipment
 from farmers.services.bulk_sql import add_by_pk, insert_rows
+from farmers.services.ledger_summary import LedgerEntry, ledger_summary_add
 from money.split import split_by_weights
 
 Line = get_model("order", "Line")
@@ -199,6 +200,13 @@ def order_attribute(*, order_id: int) -> AttributionResult:
             shortfalls.append(AttributionShortfall(line_id=line.pk, units_short=left))
 
     insert_rows(Attribution, ENTRY_FIELDS, entries)
+    ledger_summary_add(
+        order_id=order_id,
+        entries=(
+            LedgerEntry(entry[2], entry[5], entry[6], entry[7], now, is_sale=True)
+            for entry in entries
+        ),
+    )
     _commit_units(taken_total)
     if shortfalls:
         AttributionShortfall.objects.bulk_create(shortfalls, ignore_conflicts=True)
@@ -278,4 +286,18 @@ def order_attribution_reverse(
         released[sale.lot_id] += held_before - held_after
     _commit_units({pk: -n for pk, n in released.items() if n})
     Attribution.objects.bulk_create(rows)
+    ledger_summary_add(
+        order_id=order_id,
+        entries=(
+            LedgerEntry(
+                row.household_id,
+                row.units,
+                row.sales_amount,
+                row.household_income,
+                row.created_at,
+                is_sale=False,
+            )
+            for row in rows
+        ),
+    )
     return len(rows)

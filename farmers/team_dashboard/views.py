@@ -77,12 +77,14 @@ class SalesReportView(TemplateView):
         form = ReportFilterForm(self.request.GET or None)
         filters = form.filters()
         sort = form.sort_value()
+        totals = sales_totals(filters=filters)
         page = sales_report_page(
             dimension=self.dimension,
             filters=filters,
             sort=sort,
             page=self.request.GET.get("page") or 1,
             per_page=PER_PAGE,
+            households=totals["households"],
         )
         query = self.request.GET.copy()
         query.pop("page", None)
@@ -121,7 +123,7 @@ class SalesReportView(TemplateView):
             dimension=self.dimension,
             columns=columns,
             table_rows=table_rows,
-            totals=sales_totals(filters=filters),
+            totals=totals,
             filter_query=query.urlencode(),
             page_query=page_query.urlencode(),
             dimensions=DIMENSIONS.values(),

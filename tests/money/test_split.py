@@ -52,3 +52,12 @@ def test_parts_sum_to_the_total_and_stay_within_a_fen_of_their_share(total, weig
         assert abs(part - total * weight / whole) < Decimal("0.01")
         assert part == part.quantize(Decimal("0.01"))
     assert split_by_weights(total, weights) == parts  # deterministic
+
+
+def test_fen_round_trip_and_refusal():
+    from money.split import from_fen, to_fen
+
+    assert to_fen(Decimal("12.34")) == 1234 and to_fen(Decimal("-0.05")) == -5
+    assert from_fen(1234) == Decimal("12.34") and from_fen(None) == Decimal("0.00")
+    with pytest.raises(ValueError):
+        to_fen(Decimal("0.001"))
