@@ -20,7 +20,7 @@ class TeamDashboardConfig(OscarDashboardConfig):
     }
 
     def get_urls(self):
-        from farmers.team_dashboard import views
+        from farmers.team_dashboard import chart_views, export_views, views
 
         sales = [
             path(
@@ -35,5 +35,27 @@ class TeamDashboardConfig(OscarDashboardConfig):
             *sales,
             path("monitored/", views.MonitoredHouseholdsView.as_view(), name="team-monitored"),
             path("pledges/", views.PledgesView.as_view(), name="team-pledges"),
+            path("charts/", chart_views.SalesChartsView.as_view(), name="team-charts"),
+            path(
+                "export/<slug:report>/",
+                export_views.ReportExportView.as_view(),
+                name="team-export",
+            ),
+            path("exports/", export_views.ReportExportListView.as_view(), name="team-export-list"),
+            path(
+                "exports/<int:pk>/",
+                export_views.ReportExportDetailView.as_view(),
+                name="team-export-detail",
+            ),
+            path(
+                "exports/<int:pk>/status/",
+                export_views.ReportExportStatusView.as_view(),
+                name="team-export-status",
+            ),
+            path(
+                "exports/<int:pk>/download/",
+                export_views.ReportExportDownloadView.as_view(),
+                name="team-export-download",
+            ),
         ]
         return self.post_process_urls(urls)
