@@ -1,0 +1,59 @@
+"""Redis or PostgreSQL going away must not turn the next page into an error."""
+
+import psycopg
+import pytest
+from django.db import close_old_connections, connection
+
+from config.cache import ForgivingRedisCache
+from tests.pipeline.conftest import free_port
+
+
+def cache_at(url: str) -> ForgivingRedisCache:
+    return ForgivingRedisCache(
+        url, {"OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
+    )
+
+
+def test_cache_without_redis_misses_drops_writes_and_counts_as_a_missing_key():
+    cache = cache_at(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+    assert cache.get("k", "default") == "default"
+    cache.set("k", 1)
+    assert cache.add("k", 1) is False
+    assert cache.get_many(["k"]) == {}
+    assert cache.delete("k") is False
+    with pytest.raises(ValueError):
+        cache.incr("k")
+
+
+def test_cache_with_redis_behaves_as_djangos(redis_url):
+    cache = cache_at(redis_url)
+    cache.set("forgiving-test-key", 41, timeout=30)
+    assert cache.incr("forgiving-test-key") == 42
+    assert cache.get("forgiving-test-key") == 42
+    cache.delete("forgiving-test-key")
+
+
+def test_rate_limit_lets_requests_through_while_redis_is_away(settings):
+    from security.throttle import rate_limit_hit
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.ForgivingRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+        }
+    }
+    assert rate_limit_hit(scope="quick-order", client="u1") == 0
+
+
+def test_a_connection_postgres_ended_is_replaced_at_the_next_request(postgres):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    s = connection.settings_dict
+    admin = f"postgresql://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    with psycopg.connect(admin, autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    close_old_connections()  # what Django does when the next request starts
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
