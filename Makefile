@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run demo install install-test test lint check browser worker prod backuptest bench messages clean
+.PHONY: run demo install install-test test lint check browser worker prod backuptest bench loadtest faulttest messages clean
 
 $(VENV)/.installed-run: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -71,6 +71,17 @@ bench: install-test
 		case $$script in */__init__.py|*/oscar_*.py) continue;; esac; \
 		echo "== $$script"; $(PY) $$script || exit 1; \
 	done
+
+## Load and fault harnesses (loadtest/): the production processes on 127.0.0.1 (own
+## database <DATABASE_URL name>_load or taibao_load, own redis-server) under simulated
+## buyers, sellers and the work team; the invariants after the queues drain; JSON last.
+DURATION ?= 120
+USERS    ?= 50
+loadtest: install-test
+	$(PY) -m loadtest.run --duration $(DURATION) --buyers $(USERS)
+
+faulttest: install-test
+	$(PY) -m loadtest.run --duration $(DURATION) --buyers $(USERS) --faults
 
 ## Re-extract and compile the Chinese translations after changing strings.
 messages: install

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-from django.db import close_old_connections, connection
+from django.db import connections
 from django.db.models import Count, F, Sum
 from oscar.core.loading import get_model
 
@@ -80,7 +80,7 @@ def drain_wait(*, timeout: float, emails_received) -> float:
     """Wait until every outbox event is handled and every e-mail arrived; seconds waited."""
     start = time.monotonic()
     while time.monotonic() - start < timeout:
-        close_old_connections()
+        connections.close_all()  # a fresh session each time: the fault run ends sessions
         if outbox_pending() == 0 and emails_received() >= emailed_records():
             return time.monotonic() - start
         time.sleep(2)
@@ -179,11 +179,11 @@ def _notifications(f: Findings, emails_by_address: Counter) -> None:
 
 
 def invariants_check(*, emails_by_address: Counter) -> Findings:
-    close_old_connections()
+    connections.close_all()
     f = Findings()
     f.outbox_pending = outbox_pending()
     _stock(f)
     _attribution(f)
     _notifications(f, emails_by_address)
-    connection.close()
+    connections.close_all()
     return f

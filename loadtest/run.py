@@ -81,12 +81,15 @@ def build_database(stack: Stack, buyers: int):
 
 
 def scarce_stock_ids() -> set[int]:
+    from django.db import connections
     from oscar.core.loading import get_model
 
     from loadtest.world import SCARCE
 
     StockRecord = get_model("partner", "StockRecord")
-    return set(StockRecord.objects.filter(partner_sku__in=SCARCE).values_list("pk", flat=True))
+    ids = set(StockRecord.objects.filter(partner_sku__in=SCARCE).values_list("pk", flat=True))
+    connections.close_all()  # this process holds no session while the faults end them
+    return ids
 
 
 def wait_for_web(stack: Stack, timeout: float = 120) -> None:

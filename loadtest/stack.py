@@ -196,6 +196,7 @@ class Stack:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "0",  # plain HTTP on 127.0.0.1: no proxy in front
             "SECURE_COOKIES": "0",
+            "TAIBAO_CLIENT_IP_HEADER": "HTTP_X_REAL_IP",  # as behind a proxy: one per person
             "DATABASE_URL": self.database_url,
             "REDIS_URL": self.redis_url,
             "EMAIL_HOST": "127.0.0.1",
