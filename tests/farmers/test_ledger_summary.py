@@ -133,3 +133,17 @@ def test_any_mix_of_sales_cancellations_and_refunds_keeps_them_equal(world, step
                 order_id=order.pk, cause=f"refund:{n}", line_units={line.pk: 1}
             )
     assert ledger_summary_mismatches() == []
+
+
+def test_the_command_reports_disagreements_and_rebuilds(world):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    LedgerMonth.objects.filter(household=world.households[0]).update(units=999)
+    with pytest.raises(CommandError):
+        call_command("ledger_summary", stdout=StringIO())
+    out = StringIO()
+    call_command("ledger_summary", "--rebuild", stdout=out)
+    call_command("ledger_summary", stdout=out)
+    assert "agrees" in out.getvalue()
