@@ -5,14 +5,24 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from farmers.factories import HouseholdFactory, MembershipFactory
 from farmers.models import Attribution
 from farmers.reports.charts import sales_by_month
 from farmers.reports.ledger import ReportFilters
+from farmers.services.stock import lot_receive
 from farmers.team_dashboard.svg import Bar, Series, bar_chart, column_chart
-from tests.farmers.test_team_world import build_world, expected_by_household, team_user
+from tests.farmers.test_team_world import (
+    build_world,
+    expected_by_household,
+    paid_order,
+    stock_record_for,
+    team_user,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 CENT = Decimal("0.01")
@@ -144,3 +154,29 @@ def test_months_run_over_the_whole_period_asked_for():
     assert [m.sales_amount for m in months[:-1]] == [0] * (len(months) - 1)
     assert months[-1].sales_amount > 0
     assert sales_by_month(filters=ReportFilters(date_to=start - datetime.timedelta(days=1))) == []
+
+
+@pytest.mark.django_db
+def test_chart_page_costs_the_same_queries_with_more_villages_and_products(client):
+    world = build_world()
+    client.force_login(team_user())
+    url = reverse("team-dashboard:team-charts")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for i in range(4):
+        household = HouseholdFactory()  # in a village of its own
+        MembershipFactory(seller=world.sellers[0], household=household)
+        record = stock_record_for(world.sellers[0], "8.00")
+        lot_receive(
+            stock_record=record,
+            household=household,
+            units=5,
+            received_on=datetime.date(2026, 2, 1),
+            trace_code=f"CH{i}",
+            farmgate_unit_price=Decimal("5"),
+        )
+        paid_order(world.enterprises[0], [(record, 2)])
+    with CaptureQueriesContext(connection) as more:
+        response = client.get(url)
+    assert len(bars(parse(response.context["charts"]["villages"]))) == 6
+    assert len(more) == len(few)

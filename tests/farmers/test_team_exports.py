@@ -10,7 +10,10 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from oscar.test.factories import UserFactory
@@ -374,3 +377,38 @@ def test_export_writer_uses_the_language_it_is_given(world):
     with translation.override("en"):
         report_export_write(report="sales-village", params={}, file_format="xlsx", out=out)
     assert xlsx_rows(out.getvalue())[0][:3] == ["Village", "Units", "Sales amount"]
+
+
+@pytest.mark.parametrize("email", ["seller@fengle.example", "buyer@guoguang.example"])
+def test_demo_seller_and_buyer_get_no_export_chart_or_export_list(client, demo_world, email):
+    client.force_login(get_user_model().objects.get(email=email))
+    for report in ("sales-household", "monitored", "pledges"):
+        response = client.post(export_url(report), {"format": "csv"})
+        assert response.status_code in {302, 403}, report
+        assert "莲塘村" not in response.content.decode()
+    for name in ("team-dashboard:team-charts", "team-dashboard:team-export-list"):
+        response = client.get(reverse(name))
+        assert response.status_code in {302, 403}, name
+        assert "莲塘村" not in response.content.decode()
+
+
+def test_monitored_export_needs_the_household_permission_like_its_page(client, world):
+    user = UserFactory(is_staff=True, email="sales-only@report.example")
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="farmers", codename="view_attribution")
+    )
+    client.force_login(user)
+    assert client.post(export_url("sales-village"), {"format": "csv"}).status_code == 200
+    assert client.post(export_url("monitored"), {"format": "csv"}).status_code == 403
+
+
+def test_export_list_costs_the_same_queries_however_many_exports(client, world, member):
+    url = reverse("team-dashboard:team-export-list")
+    ReportExport.objects.create(requested_by=member, report="pledges", file_format="csv")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for _ in range(5):
+        ReportExport.objects.create(requested_by=member, report="monitored", file_format="xlsx")
+    with CaptureQueriesContext(connection) as more:
+        assert client.get(url).status_code == 200
+    assert len(more) == len(few)
