@@ -46,3 +46,5 @@ elif settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
     ]
+
+handler404 = "farmers.api.errors.page_not_found"  # JSON under /api/, the shop page elsewhere
