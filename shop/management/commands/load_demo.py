@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from shop.demo_history import demo_history_load
 from shop.demo_world import DEMO_ACCOUNTS, demo_world_load
 
 
@@ -8,6 +9,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         summary = demo_world_load()
+        placed = demo_history_load()
         self.stdout.write(self.style.SUCCESS(f"Taibao demo ready: {summary}"))
+        if placed:
+            self.stdout.write(f"  {placed} demo orders placed (paid ones attributed to households)")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.role:<17} {account.email}")
