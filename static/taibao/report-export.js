@@ -1,6 +1,6 @@
 // The background export's page: asks its status URL every two seconds and updates the
-// progress bar; when the file is ready it shows the download link, when it fails it
-// reloads the page to show why. No inline script: the content security policy allows it.
+// progress bar; once the export is finished it reloads the page, which then shows the
+// download link or why it failed. No inline script: the content security policy allows it.
 (function () {
   "use strict";
   const box = document.querySelector(".team-export[data-status-url]");
@@ -10,7 +10,6 @@
   const bar = box.querySelector(".team-export-progress");
   const rows = box.querySelector(".team-export-rows");
   const status = box.querySelector(".team-export-status");
-  const ready = box.querySelector(".team-export-ready");
 
   function show(data) {
     bar.max = Math.max(data.rows_total, 1);
@@ -30,11 +29,8 @@
       })
       .then(function (data) {
         show(data);
-        if (data.status === "done") {
-          ready.classList.remove("d-none");
-          box.querySelectorAll(".team-export-wait").forEach(function (el) { el.remove(); });
-        } else if (data.status === "failed") {
-          window.location.reload();
+        if (data.finished) {
+          window.location.reload(); // the page then shows the download link, or why it failed
         } else {
           window.setTimeout(poll, 2000);
         }

@@ -5,7 +5,9 @@ tests.farmers.test_team_world), and row for row against what the page shows.
 """
 
 import csv
+import datetime
 import io
+import os
 from decimal import Decimal
 
 import openpyxl
@@ -15,7 +17,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from oscar.test.factories import UserFactory
 
 from farmers.models import WORK_TEAM_GROUP, Household
@@ -412,3 +414,52 @@ def test_export_list_costs_the_same_queries_however_many_exports(client, world, 
     with CaptureQueriesContext(connection) as more:
         assert client.get(url).status_code == 200
     assert len(more) == len(few)
+
+
+def test_a_waiting_export_page_refreshes_without_script_and_reports_pending(client, world, member):
+    export = ReportExport.objects.create(
+        requested_by=member, report="sales-village", file_format="csv", language="zh-hans"
+    )
+    body = client.get(
+        reverse("team-dashboard:team-export-detail", kwargs={"pk": export.pk})
+    ).content.decode()
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in body
+    assert 'class="team-export-progress" max="1" value="0"' in body
+    assert reverse("team-dashboard:team-export-download", kwargs={"pk": export.pk}) not in body
+    status = client.get(reverse("team-dashboard:team-export-status", kwargs={"pk": export.pk}))
+    assert status.json()["status"] == "pending" and status.json()["download_url"] is None
+    download = reverse("team-dashboard:team-export-download", kwargs={"pk": export.pk})
+    assert client.get(download).status_code == 404  # nothing to fetch yet
+
+
+def test_an_export_the_broker_cannot_take_is_marked_failed(
+    world, member, monkeypatch, django_capture_on_commit_callbacks
+):
+    def down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(report_export_run_task, "apply_async", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        export = services.report_export_request(
+            user=member, report="pledges", params={"year": 2026}, file_format="csv", language="en"
+        )
+    export.refresh_from_db()
+    assert export.status == "failed" and "broker down" in export.error
+
+
+def test_old_exports_and_their_files_are_purged(world, member):
+    old = services.report_export_request(
+        user=member, report="sales-seller", params={}, file_format="csv", language="zh-hans"
+    )
+    services.report_export_run(export_id=old.pk)
+    old.refresh_from_db()
+    path = old.file.path
+    ReportExport.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    recent = ReportExport.objects.create(
+        requested_by=member, report="pledges", file_format="csv", language="zh-hans"
+    )
+    assert services.report_exports_purge(older_than=datetime.timedelta(days=7)) == 1
+    assert list(ReportExport.objects.all()) == [recent]
+    assert not os.path.exists(path)
