@@ -59,6 +59,8 @@ def report_params(report: str, query) -> tuple[dict[str, Any] | None, ReportFilt
             year = int(query.get("year") or datetime.date.today().year)
         except ValueError:
             return None, None
+        if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+            return None, None
         return pledges_params(year=year), None
     form = ReportFilterForm(query or None)
     if query and not form.is_valid():

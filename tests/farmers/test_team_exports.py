@@ -463,3 +463,12 @@ def test_old_exports_and_their_files_are_purged(world, member):
     assert services.report_exports_purge(older_than=datetime.timedelta(days=7)) == 1
     assert list(ReportExport.objects.all()) == [recent]
     assert not os.path.exists(path)
+
+
+@pytest.mark.parametrize("year", ["abc", "0", "123456"])
+def test_a_wrong_year_starts_no_pledges_export(client, world, member, year):
+    response = client.post(export_url("pledges") + f"?year={year}", {"format": "csv"})
+    assert response.status_code == 302
+    response = client.get(reverse("team-dashboard:team-export-list"))  # shows the message
+    assert "年份" in " ".join(str(m) for m in response.context["messages"])
+    assert not ReportExport.objects.exists()
