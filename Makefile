@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run demo install install-test test lint check browser worker prod backuptest bench loadtest faulttest messages clean
+.PHONY: stripe-fake run demo install install-test test lint check browser worker prod backuptest bench loadtest faulttest messages clean
 
 $(VENV)/.installed-run: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,10 @@ prod: install
 ## Back up DATABASE_URL, restore it into a scratch database and compare every table's rows.
 backuptest: install
 	$(PY) scripts/backup_restore_check.py
+
+## The fake Stripe (API, a Stripe.js stand-in, signed webhooks) for the offline demo: README "Stripe".
+stripe-fake: install-test
+	$(PY) -m tests.shop.online.fake_stripe --port 12111 --webhook-url http://$(HOST)/stripe/webhook/
 
 ## Every benchmark; each prints one JSON line last. PostgreSQL through DATABASE_URL.
 bench: install-test
