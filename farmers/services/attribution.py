@@ -21,14 +21,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import F, Window
+from django.db.models import F, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from oscar.core.loading import get_model
 
 from farmers.models import Attribution, AttributionShortfall, Lot, LotShipment
+from farmers.reports.ledger import day_start
 from farmers.services.bulk_sql import add_by_pk, insert_rows
-from farmers.services.ledger_summary import LedgerEntry, ledger_summary_add
+from farmers.services.ledger_summary import LedgerEntry, ledger_summary_add, month_of
 from money.split import split_by_weights
 
 Line = get_model("order", "Line")
@@ -301,3 +302,119 @@ def order_attribution_reverse(
         ),
     )
     return len(rows)
+
+
+def _amount_through(line, units: int) -> Decimal:
+    """The line's amount for its first ``units`` units (all of it for all of them)."""
+    if units == line.quantity:
+        return line.line_price_incl_tax
+    return (line.line_price_incl_tax * units / line.quantity).quantize(FEN, ROUND_HALF_UP)
+
+
+@transaction.atomic
+def shortfalls_cover() -> int:
+    """Attribute what lots received since can give to short lines; returns units covered.
+
+    A shortfall is covered first in, first out (oldest first), only while its
+    order is paid and the line has no reversal. Each cover writes sale rows
+    with its own cause (``cover:<shortfall>:<units still short>``), so that a
+    line may take again from a lot it took from at payment; the amounts carry
+    on from what the line has so far, so that the line sums to its total
+    exactly once it is covered.
+    """
+    short = list(
+        AttributionShortfall.objects.filter(
+            resolved_at__isnull=True, line__order__payment_status="paid"
+        ).values_list("line__stockrecord_id", flat=True)
+    )
+    if not short:
+        return 0
+    _lock_stock_records(set(short))  # then nothing else writes these lots or shortfalls
+    shortfalls = list(
+        AttributionShortfall.objects.filter(
+            resolved_at__isnull=True, line__order__payment_status="paid"
+        )
+        .exclude(line__attributions__kind=Attribution.Kind.REVERSAL)
+        .select_related("line")
+        .order_by("found_at", "pk")
+    )
+    needed: dict[int, int] = defaultdict(int)
+    for shortfall in shortfalls:
+        needed[shortfall.line.stockrecord_id] += shortfall.units_short
+    open_lots = _oldest_open_lots(needed)
+    so_far = {
+        row["line_id"]: row
+        for row in Attribution.objects.filter(
+            line_id__in=[s.line_id for s in shortfalls], kind=Attribution.Kind.SALE
+        )
+        .values("line_id")
+        .annotate(units=Sum("units"), amount=Sum("sales_amount"))
+    }
+    taken_total: dict[int, int] = defaultdict(int)
+    now = timezone.now()
+    covered = 0
+    for shortfall in shortfalls:
+        line = shortfall.line
+        shares: list[tuple[OpenLot, int]] = []
+        left = shortfall.units_short
+        for lot in open_lots.get(line.stockrecord_id, []):
+            free = lot.units_remaining - lot.units_committed - taken_total[lot.pk]
+            if free <= 0:
+                continue
+            share = min(left, free)
+            shares.append((lot, share))
+            taken_total[lot.pk] += share
+            left -= share
+            if not left:
+                break
+        if not shares:
+            continue
+        had = so_far.get(line.pk, {"units": 0, "amount": Decimal("0")})
+        units_now = (had["units"] or 0) + sum(units for _, units in shares)
+        amount = _amount_through(line, units_now) - (had["amount"] or Decimal("0"))
+        amounts = split_by_weights(amount, [units for _, units in shares])
+        cause = f"cover:{shortfall.pk}:{shortfall.units_short}"
+        entries = [
+            Attribution(
+                line_id=line.pk,
+                lot_id=lot.pk,
+                household_id=lot.household_id,
+                kind=Attribution.Kind.SALE,
+                cause=cause,
+                units=units,
+                sales_amount=sales,
+                household_income=_income(lot, units),
+            )
+            for (lot, units), sales in zip(shares, amounts, strict=True)
+        ]
+        reached = set(
+            Attribution.objects.filter(
+                line__order_id=line.order_id,
+                kind=Attribution.Kind.SALE,
+                household_id__in=[e.household_id for e in entries],
+                created_at__gte=day_start(month_of(now)),
+            ).values_list("household_id", flat=True)
+        )
+        Attribution.objects.bulk_create(entries)
+        ledger_summary_add(
+            order_id=line.order_id,
+            entries=(
+                LedgerEntry(
+                    e.household_id,
+                    e.units,
+                    e.sales_amount,
+                    e.household_income,
+                    e.created_at,
+                    is_sale=True,
+                    counts_order=e.household_id not in reached,
+                )
+                for e in entries
+            ),
+        )
+        covered += shortfall.units_short - left
+        shortfall.units_short = left
+        if not left:
+            shortfall.resolved_at = now
+        shortfall.save(update_fields=["units_short", "resolved_at"])
+    _commit_units(taken_total)
+    return covered

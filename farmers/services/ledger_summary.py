@@ -35,6 +35,7 @@ class LedgerEntry:
     household_income: Decimal
     created_at: datetime.datetime
     is_sale: bool
+    counts_order: bool = True  # False: the order has reached this household this month already
 
 
 @dataclass
@@ -65,7 +66,8 @@ def ledger_summary_add(*, order_id: int, entries: Iterable[LedgerEntry]) -> None
         delta.sales_amount += entry.sales_amount
         delta.household_income += entry.household_income
         if entry.is_sale:
-            delta.orders = 1
+            if entry.counts_order:
+                delta.orders = 1
             if delta.last_sale_at is None or entry.created_at > delta.last_sale_at:
                 delta.last_sale_at = entry.created_at
     if not deltas:

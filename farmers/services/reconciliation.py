@@ -5,7 +5,8 @@ message was lost beyond the relay's reach (say, a handler that kept failing
 until its retries ran out), its order has paid lines without ledger rows. This
 pass finds them from the "order.paid" messages of the last days, attributes
 them again (idempotent: only lines without rows are touched), and leaves the
-lines the lots cannot cover as shortfalls for the work team.
+lines the lots cannot cover as shortfalls for the work team — then covers
+those shortfalls from lots received since, as far as they go.
 """
 
 import datetime
@@ -16,7 +17,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from farmers.models import AttributionShortfall
-from farmers.services.attribution import order_attribute
+from farmers.services.attribution import order_attribute, shortfalls_cover
 from outbox.models import OutboxMessage
 
 Line = get_model("order", "Line")
@@ -29,6 +30,7 @@ class Reconciliation:
     orders_checked: int
     orders_repaired: int
     lines_short: int
+    units_covered: int = 0
 
 
 def lines_unattributed(*, order_ids: list[int]):
@@ -54,8 +56,10 @@ def attribution_reconcile(
     )
     for order_id in to_repair:
         order_attribute(order_id=order_id)
+    covered = shortfalls_cover()  # lots received since may cover what was short
     return Reconciliation(
         orders_checked=len(order_ids),
         orders_repaired=len(to_repair),
+        units_covered=covered,
         lines_short=AttributionShortfall.objects.filter(resolved_at__isnull=True).count(),
     )

@@ -204,3 +204,61 @@ def test_adjustments_refuse_units_sold_to_paid_orders(supply):
         stock_adjust(stock_record=supply.stock_record, reason="loss", units=5, note="x")
     assert "Only 2 units" in str(refused.value)
     assert Lot.objects.get().units_remaining == 10
+
+
+def short_paid_order(supply, quantity=8, price="10.00"):
+    """A paid order its one lot (5 units) cannot cover: attributed 5, short the rest."""
+    lots(supply, (5, "50.00", 0))
+    StockRecord.objects.filter(pk=supply.stock_record.pk).update(num_in_stock=quantity)  # drifted
+    order = order_for(supply, quantity, price=price)
+    type(order).objects.filter(pk=order.pk).update(payment_status="paid")
+    order_attribute(order_id=order.pk)
+    return order
+
+
+def later_lot(supply, units, code):
+    return lot_receive(
+        stock_record=supply.stock_record,
+        household=supply.households[2],
+        units=units,
+        received_on=datetime.date(2026, 11, 20),
+        trace_code=code,
+        farmgate_amount=Decimal("7.00") * units,
+    )
+
+
+def test_a_shortfall_is_covered_from_lots_received_later_exactly_to_the_line_total(supply):
+    from farmers.services.attribution import shortfalls_cover
+    from farmers.services.ledger_summary import ledger_summary_mismatches
+
+    order = short_paid_order(supply)  # 8 × ¥10: 5 attributed (¥50), 3 short
+    later_lot(supply, 2, "LATE1")
+    assert shortfalls_cover() == 2
+    shortfall = AttributionShortfall.objects.get()
+    assert shortfall.units_short == 1 and shortfall.resolved_at is None
+    later_lot(supply, 10, "LATE2")
+    assert shortfalls_cover() == 1
+    assert shortfalls_cover() == 0  # nothing left: a second run writes nothing
+    shortfall.refresh_from_db()
+    assert shortfall.units_short == 0 and shortfall.resolved_at is not None
+    line = order.lines.get()
+    sums = Attribution.objects.filter(line=line).aggregate(u=Sum("units"), a=Sum("sales_amount"))
+    assert sums == {"u": 8, "a": line.line_price_incl_tax}
+    assert rows(order) == [
+        ("L0", 5, Decimal("50.00"), Decimal("50.00")),
+        ("LATE1", 2, Decimal("20.00"), Decimal("14.00")),
+        ("LATE2", 1, Decimal("10.00"), Decimal("7.00")),
+    ]
+    assert Lot.objects.get(trace_code="LATE2").units_committed == 1
+    assert ledger_summary_mismatches() == []
+
+
+def test_a_cancelled_orders_shortfall_is_not_covered(supply):
+    from farmers.services.attribution import shortfalls_cover
+
+    order = short_paid_order(supply)
+    order_attribution_reverse(order_id=order.pk, cause="cancellation")
+    type(order).objects.filter(pk=order.pk).update(payment_status="cancelled")
+    later_lot(supply, 10, "LATE")
+    assert shortfalls_cover() == 0
+    assert Lot.objects.get(trace_code="LATE").units_committed == 0
