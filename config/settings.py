@@ -143,6 +143,7 @@ INSTALLED_APPS = [
 SITE_ID = 1
 
 MIDDLEWARE = [
+    "config.middleware.RetryReadOnLostDatabaseMiddleware",  # outermost: repeats a whole GET
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

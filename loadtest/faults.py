@@ -26,6 +26,11 @@ class FaultOutcome:
     outcome: str
     recovered: bool
     recovery_s: float
+    errors_5xx: int = 0  # answered 5xx within WINDOW seconds after the fault
+    at: float = 0.0  # time.monotonic() when injected
+
+
+WINDOW = 10.0
 
 
 def _until(condition, timeout: float) -> float | None:
@@ -101,12 +106,13 @@ class FaultInjector(threading.Thread):
         self.outcomes: list[FaultOutcome] = []
 
     def run(self) -> None:
-        start = time.monotonic()
+        start = self.started = time.monotonic()
         for n, (name, inject) in enumerate(FAULTS, start=1):
             at = self.duration * n / (len(FAULTS) + 1)
             if self.stop.wait(max(0.0, start + at - time.monotonic())):
                 return
-            at_s = round(time.monotonic() - start, 1)
+            at = time.monotonic()
+            at_s = round(at - start, 1)
             try:
                 outcome, recovery = inject(self.stack)
             except Exception as error:
@@ -118,8 +124,19 @@ class FaultInjector(threading.Thread):
                     outcome=outcome,
                     recovered=recovery is not None,
                     recovery_s=round(recovery or 0.0, 1),
+                    at=at,
                 )
             )
 
-    def report(self) -> list[dict]:
-        return [asdict(outcome) for outcome in self.outcomes]
+    def report(self, server_errors: list[tuple[float, str, str, int]]) -> tuple[list[dict], int]:
+        """Each fault with the 5xx answers in the WINDOW after it; and how many 5xx fell outside."""
+        explained = set()
+        for outcome in self.outcomes:
+            for n, (when, *_rest) in enumerate(server_errors):
+                if outcome.at <= when <= outcome.at + WINDOW:
+                    outcome.errors_5xx += 1
+                    explained.add(n)
+        report = [
+            {k: v for k, v in asdict(outcome).items() if k != "at"} for outcome in self.outcomes
+        ]
+        return report, len(server_errors) - len(explained)

@@ -132,9 +132,12 @@ def people(args, stack: Stack, world, stats: Stats, stop: threading.Event) -> li
         SellerStaff(email=email, scarce_ids=scarce, **common)
         for email in world.sellers[: args.sellers]
     ]
+    confirming = len(world.team) - 1  # the last one opens reports
     crowd += [
-        TeamMember(email=email, confirms_transfers=(n == 0), **common)
-        for n, email in enumerate(world.team)
+        TeamMember(
+            email=email, transfer_share=(k, confirming) if k < confirming else None, **common
+        )
+        for k, email in enumerate(world.team)
     ]
     return crowd
 
@@ -193,6 +196,7 @@ def run_traffic(args, stack: Stack, stats: Stats, stop: threading.Event, crowd: 
     from loadtest.invariants import drain_wait, invariants_check
 
     load_before = os.getloadavg()
+    cpu_before = stack.cpu_by_process()
     injector = FaultInjector(stack, args.duration, stop) if args.faults else None
     log(f"traffic for {args.duration:.0f} s" + (" with faults" if injector else ""))
     started = time.monotonic()
@@ -205,6 +209,7 @@ def run_traffic(args, stack: Stack, stats: Stats, stop: threading.Event, crowd: 
     elapsed = time.monotonic() - started
     stats.recording = False
     load_during = os.getloadavg()
+    cpu_after = stack.cpu_by_process()
     for person in crowd:
         person.join(timeout=90)
     if injector:
@@ -221,8 +226,10 @@ def run_traffic(args, stack: Stack, stats: Stats, stop: threading.Event, crowd: 
 
     print(stats.table(), flush=True)
     log("outcomes: " + json.dumps(dict(sorted(stats.counters.items())), ensure_ascii=False))
-    for endpoint, url, status in stats.server_errors[:20]:
+    for _when, endpoint, url, status in stats.server_errors[:20]:
         log(f"{status} on {endpoint}: {url}")
+    for line in stack.web_errors()[:20]:
+        log("web: " + line)
     for line in findings.details[:20]:
         log("invariant: " + line)
     checkout = stats.summary("checkout place-order")
@@ -255,9 +262,17 @@ def run_traffic(args, stack: Stack, stats: Stats, stop: threading.Event, crowd: 
         "loadavg_before": [round(x, 2) for x in load_before],
         "loadavg_end": [round(x, 2) for x in load_during],
         "cores": os.cpu_count(),
+        # CPU seconds each part used during the traffic, summed over the processes alive at
+        # its end (a process that ended during it, e.g. killed by a fault, drops out)
+        "cpu_s": {
+            name: round(
+                sum(cpu - cpu_before.get(name, {}).get(pid, 0.0) for pid, cpu in pids.items()), 1
+            )
+            for name, pids in cpu_after.items()
+        },
     }
     if injector:
-        result["faults"] = injector.report()
+        result["faults"], result["errors_5xx_outside_faults"] = injector.report(stats.server_errors)
     failures = [p for p in crowd if p.failure is not None]
     for person in failures[:5]:
         log(f"{person.email} stopped: {person.failure!r}")

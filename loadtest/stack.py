@@ -75,6 +75,16 @@ def children_of(pid: int) -> list[int]:
     return sorted(found)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a process has used so far (0 when it is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Service:
     """One child process in its own session, its output in a log file."""
 
@@ -325,6 +335,48 @@ class Stack:
         self.web_start()
         self.worker_start()
         self.beat_start()
+
+    def cpu_by_process(self) -> dict[str, dict[int, float]]:
+        """CPU seconds used so far per process: each service with its children, PostgreSQL's
+        sessions on the run's database, and this process (the simulated users)."""
+        import psycopg
+
+        usage = {"harness": {os.getpid(): sum(os.times()[:2])}}
+        for name, service in self.services.items():
+            if service.alive():
+                pids = [service.pid, *children_of(service.pid)]
+                pids += [c for p in pids[1:] for c in children_of(p)]
+                usage[name] = {pid: cpu_seconds(pid) for pid in pids}
+        try:
+            with psycopg.connect(self.database_url, autocommit=True) as conn:
+                backends = conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid()"
+                ).fetchall()
+            usage["postgres"] = {pid: cpu_seconds(pid) for (pid,) in backends}
+        except psycopg.Error:
+            pass
+        return usage
+
+    def web_errors(self) -> list[str]:
+        """Each "Internal Server Error" the web processes logged, with its exception's last line."""
+        try:
+            lines = (self.log_dir / "web.log").read_text(errors="replace").splitlines()
+        except OSError:
+            return []
+        found = []
+        for n, line in enumerate(lines):
+            if line.startswith("Internal Server Error"):
+                last = next(
+                    (
+                        later
+                        for later in lines[n + 1 : n + 400]
+                        if later and not later.startswith((" ", "Traceback", "During", "The above"))
+                    ),
+                    "",
+                )
+                found.append(f"{line} — {last[:200]}")
+        return found
 
     def check_alive(self) -> list[str]:
         return [name for name, service in self.services.items() if not service.alive()]

@@ -2,6 +2,7 @@
 
 import math
 import threading
+import time
 from collections import Counter, defaultdict
 
 
@@ -18,7 +19,8 @@ class Stats:
         self._lock = threading.Lock()
         self.latencies: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, Counter] = defaultdict(Counter)  # endpoint → {"500": n, "reset": n}
-        self.server_errors: list[tuple[str, str, int]] = []  # (endpoint, url, status)
+        # (monotonic time, endpoint, method and url, status) of every 5xx answer
+        self.server_errors: list[tuple[float, str, str, int]] = []
         self.counters: Counter[str] = Counter()  # business outcomes: orders placed, refused …
         self.recording = True
 
@@ -31,7 +33,7 @@ class Stats:
                 self.errors[endpoint]["connection"] += 1
             elif status >= 500:
                 self.errors[endpoint][str(status)] += 1
-                self.server_errors.append((endpoint, url, status))
+                self.server_errors.append((time.monotonic(), endpoint, url, status))
             elif status >= 400:
                 self.errors[endpoint][str(status)] += 1
 

@@ -71,10 +71,15 @@ class Client:
                 method, url, data=data, headers=headers, allow_redirects=False, timeout=TIMEOUT
             )
         except requests.RequestException:
-            self.stats.record(endpoint, (time.perf_counter() - start) * 1000, status=None, url=url)
+            self.stats.record(
+                endpoint, (time.perf_counter() - start) * 1000, status=None, url=f"{method} {url}"
+            )
             return None
         self.stats.record(
-            endpoint, (time.perf_counter() - start) * 1000, status=response.status_code, url=url
+            endpoint,
+            (time.perf_counter() - start) * 1000,
+            status=response.status_code,
+            url=f"{method} {url}",
         )
         return response
 
@@ -361,7 +366,7 @@ class SellerStaff(Person):
         if not households:
             return
         c.think(0.5)
-        units = c.rng.randint(5, 30)
+        units = c.rng.randint(1, 8)
         response = c.post(
             "seller intake",
             f"/dashboard/seller/stock/{pk}/intake/",
@@ -414,12 +419,12 @@ class TeamMember(Person):
         "/dashboard/team/reconciliation/",
     ]
 
-    def __init__(self, *, confirms_transfers: bool, **kwargs):
+    def __init__(self, *, transfer_share: tuple[int, int] | None, **kwargs):
         super().__init__(**kwargs)
-        self.confirms_transfers = confirms_transfers
+        self.transfer_share = transfer_share  # (k, n): confirms the k-th of every n orders listed
 
     def step(self) -> None:
-        if self.confirms_transfers:
+        if self.transfer_share:
             self.confirm_transfers()
         else:
             c = self.client
@@ -438,7 +443,9 @@ class TeamMember(Person):
         if not rows:
             c.think()
             return
-        for number, cells in rows[:10]:
+        k, n = self.transfer_share
+        mine = [(number.strip(), cells) for number, cells in rows[:20] if _share(number, n) == k]
+        for number, cells in mine:
             amounts = [Decimal(m.replace(",", "")) for m in MONEY.findall(cells)]
             if len(amounts) < 2:
                 continue
@@ -451,11 +458,11 @@ class TeamMember(Person):
             if amount <= 0:
                 continue
             c.think(0.3)
-            if not ok(c.get("team transfer page", f"/dashboard/transfers/{number.strip()}/")):
+            if not ok(c.get("team transfer page", f"/dashboard/transfers/{number}/")):
                 continue
             response = c.post(
                 "team transfer record",
-                f"/dashboard/transfers/{number.strip()}/",
+                f"/dashboard/transfers/{number}/",
                 {
                     "amount": str(amount),
                     "received_on": time.strftime("%Y-%m-%d"),
@@ -465,6 +472,12 @@ class TeamMember(Person):
             if ok(response, 302):
                 self.stats.count_during_run("transfers_recorded")
         c.think()
+
+
+def _share(order_number: str, n: int) -> int:
+    """Which of n team members confirms this order (never two: no accidental overpayments)."""
+    digits = re.sub(r"\D", "", order_number)
+    return int(digits or 0) % n
 
 
 def describe(stats: Stats) -> str:

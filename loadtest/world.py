@@ -22,7 +22,7 @@ StockRecord = get_model("partner", "StockRecord")
 
 # Few units of these at the start, from each of the three sellers: they sell out
 # within seconds, the sellers' intakes refill them, the buyers race for them again.
-SCARCE = {"TB-TJ-1500": 40, "TB-SG-500": 40, "TB-GLZ-500": 40}
+SCARCE = {"TB-TJ-1500": 20, "TB-SG-500": 20, "TB-GLZ-500": 20}
 # SKU → (smallest quantity, step) a buyer orders in; the demo's purchase terms.
 ORDERABLE = {
     "TB-CG-JC-500": (1, 1),
@@ -49,7 +49,7 @@ SELLER_STAFF = [  # (e-mail, seller); the first is the demo's own account
     ("shop2@taibao.example", "太保镇消费帮扶馆"),
     ("base@guolouzi.example", "太保瓜蒌籽种植基地"),
 ]
-TEAM = ["team@taibao.example", "team2@taibao.example"]
+TEAM = ["team@taibao.example", "team2@taibao.example", "team3@taibao.example"]
 
 
 @dataclass(frozen=True)

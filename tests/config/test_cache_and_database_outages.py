@@ -3,6 +3,7 @@
 import psycopg
 import pytest
 from django.db import close_old_connections, connection
+from django.test import Client
 
 from config.cache import ForgivingRedisCache
 from tests.pipeline.conftest import free_port
@@ -57,3 +58,23 @@ def test_a_connection_postgres_ended_is_replaced_at_the_next_request(postgres):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
+
+
+@pytest.fixture
+def halfway(settings, postgres):
+    from tests.config import lost_database_urls
+
+    settings.ROOT_URLCONF = "tests.config.lost_database_urls"
+    lost_database_urls.calls.clear()
+    return lost_database_urls.calls
+
+
+def test_a_read_whose_database_session_ends_halfway_is_answered_again(halfway):
+    response = Client(raise_request_exception=False).get("/halfway/")
+    assert (response.status_code, halfway) == (200, ["GET", "GET"])
+
+
+def test_a_write_whose_database_session_ends_halfway_is_never_repeated(halfway):
+    response = Client(raise_request_exception=False).post("/halfway/")
+    connection.close()  # what the end of a real request does with the dead session
+    assert (response.status_code, halfway) == (500, ["POST"])
