@@ -1,7 +1,8 @@
 """Figures for the team's charts: sales by month, by village, and the product mix.
 
-Months are summed here from the attribution ledger (local months, reversals
-netted in the month they were written); villages and products come from the
+Months are summed from the monthly ledger summary over whole months, else
+from the attribution ledger (local months, reversals netted in the month they
+were written); villages and products come from the
 same grouped reports as the pages (``sales_grouped``).
 """
 
@@ -13,8 +14,9 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from farmers.reports.ledger import ReportFilters, ledger_rows
+from farmers.reports.ledger import ReportFilters, ledger_rows, summary_applies, summary_rows
 from farmers.reports.sales import sales_grouped
+from money.split import from_fen
 
 ZERO = Decimal("0.00")
 MAX_MONTHS = 36
@@ -55,14 +57,23 @@ def sales_by_month(*, filters: ReportFilters) -> list[MonthlySales]:
     The months run from the period's start (or the first sale) to its end (or
     the last sale); at most the last ``MAX_MONTHS`` of them (one query).
     """
-    sums = {
-        _month_of(row["month"]): row
-        for row in ledger_rows(filters=filters)
-        .annotate(month=TruncMonth("created_at"))
-        .values("month")
-        .annotate(sales=Sum("sales_amount"), income=Sum("household_income"))
-        .order_by("month")
-    }
+    if summary_applies(filters):  # whole months: the monthly summary has them summed
+        sums = {
+            row["month"]: {"sales": from_fen(row["sales"]), "income": from_fen(row["income"])}
+            for row in summary_rows(filters=filters)
+            .values("month")
+            .annotate(sales=Sum("sales_fen"), income=Sum("income_fen"))
+            .order_by("month")
+        }
+    else:
+        sums = {
+            _month_of(row["month"]): row
+            for row in ledger_rows(filters=filters)
+            .annotate(month=TruncMonth("created_at"))
+            .values("month")
+            .annotate(sales=Sum("sales_amount"), income=Sum("household_income"))
+            .order_by("month")
+        }
     if not sums and not (filters.date_from and filters.date_to):
         return []
     first = _first_of_month(filters.date_from) if filters.date_from else min(sums)

@@ -15,6 +15,7 @@ from farmers.reports.ledger import ANY_MONITORED, ReportFilters
 from farmers.reports.monitored import monitored_households_income
 from farmers.reports.pledges import pledges_progress
 from farmers.reports.sales import sales_grouped, sales_report_page, sales_totals
+from farmers.services.ledger_summary import ledger_summary_rebuild
 from farmers.services.stock import lot_receive
 from tests.farmers.test_team_world import (
     build_world,
@@ -106,6 +107,7 @@ def test_filters_narrow_by_village_seller_category_and_dates(world):
     # Move the first order's entries into last year: a date range leaves them out.
     last_year = timezone.now() - datetime.timedelta(days=400)
     Attribution.objects.filter(line__order=world.orders[0]).update(created_at=last_year)
+    ledger_summary_rebuild()  # a change behind the services' back, as an operator repairs it
     since = timezone.localdate() - datetime.timedelta(days=30)
     totals = sales_totals(filters=ReportFilters(date_from=since, date_to=timezone.localdate()))
     assert totals["sales_amount"] == sum(
