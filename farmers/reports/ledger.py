@@ -98,14 +98,18 @@ def summary_applies(filters: ReportFilters) -> bool:
     return filters.seller_id is None and _whole_months(filters) is not None
 
 
-def summary_rows(*, filters: ReportFilters) -> QuerySet:
-    """``LedgerMonth`` rows within the filters; only when ``summary_applies(filters)``."""
+def _in_months(rows: QuerySet, filters: ReportFilters) -> QuerySet:
     start, end = _whole_months(filters)
-    rows = LedgerMonth.objects.all()
     if start:
         rows = rows.filter(month__gte=start)
     if end:
         rows = rows.filter(month__lte=end)
+    return rows
+
+
+def summary_rows(*, filters: ReportFilters) -> QuerySet:
+    """``LedgerMonth`` rows within the filters; only when ``summary_applies(filters)``."""
+    rows = _in_months(LedgerMonth.objects.all(), filters)
     if filters.village_id:
         rows = rows.filter(household__village_id=filters.village_id)
     if filters.category:
@@ -117,12 +121,7 @@ def summary_rows(*, filters: ReportFilters) -> QuerySet:
 
 def reach_rows(*, filters: ReportFilters) -> QuerySet:
     """``OrderReach`` rows within the filters; only without seller or category filters."""
-    start, end = _whole_months(filters)
-    rows = OrderReach.objects.all()
-    if start:
-        rows = rows.filter(month__gte=start)
-    if end:
-        rows = rows.filter(month__lte=end)
+    rows = _in_months(OrderReach.objects.all(), filters)
     if filters.village_id:
         rows = rows.filter(village_id=filters.village_id)
     return rows

@@ -120,6 +120,26 @@ def _oldest_open_lots(needed: dict[int, int]) -> dict[int, list[OpenLot]]:
     return found
 
 
+def _take_fifo(
+    lots: list[OpenLot], units: int, taken_total: dict[int, int]
+) -> tuple[list[tuple[OpenLot, int]], int]:
+    """Take ``units`` from ``lots`` oldest first, past what earlier lines took
+    (``taken_total``, updated); returns the shares and the units left over."""
+    shares: list[tuple[OpenLot, int]] = []
+    left = units
+    for lot in lots:
+        free = lot.units_remaining - lot.units_committed - taken_total[lot.pk]
+        if free <= 0:
+            continue
+        share = min(left, free)
+        shares.append((lot, share))
+        taken_total[lot.pk] += share
+        left -= share
+        if not left:
+            break
+    return shares, left
+
+
 @transaction.atomic
 def order_attribute(*, order_id: int) -> AttributionResult:
     """Attribute every line of a paid order (a second run writes nothing)."""
@@ -156,18 +176,7 @@ def order_attribute(*, order_id: int) -> AttributionResult:
     taken_total: dict[int, int] = defaultdict(int)
     shortfalls: list[AttributionShortfall] = []
     for line in lines:
-        left = line.quantity
-        shares: list[tuple[OpenLot, int]] = []
-        for lot in open_lots[line.stockrecord_id]:
-            free = lot.units_remaining - lot.units_committed - taken_total[lot.pk]
-            if free <= 0:
-                continue
-            share = min(left, free)
-            shares.append((lot, share))
-            taken_total[lot.pk] += share
-            left -= share
-            if not left:
-                break
+        shares, left = _take_fifo(open_lots[line.stockrecord_id], line.quantity, taken_total)
         if shares:
             attributed_units = line.quantity - left
             # The amount of the units attributed; the rest waits with the shortfall.
@@ -355,18 +364,9 @@ def shortfalls_cover() -> int:
     covered = 0
     for shortfall in shortfalls:
         line = shortfall.line
-        shares: list[tuple[OpenLot, int]] = []
-        left = shortfall.units_short
-        for lot in open_lots.get(line.stockrecord_id, []):
-            free = lot.units_remaining - lot.units_committed - taken_total[lot.pk]
-            if free <= 0:
-                continue
-            share = min(left, free)
-            shares.append((lot, share))
-            taken_total[lot.pk] += share
-            left -= share
-            if not left:
-                break
+        shares, left = _take_fifo(
+            open_lots.get(line.stockrecord_id, []), shortfall.units_short, taken_total
+        )
         if not shares:
             continue
         had = so_far.get(line.pk, {"units": 0, "amount": Decimal("0")})
