@@ -27,6 +27,7 @@ class FaultOutcome:
     recovered: bool
     recovery_s: float
     errors_5xx: int = 0  # answered 5xx within WINDOW seconds after the fault
+    errors_5xx_reads: int = 0  # of which GET requests
     at: float = 0.0  # time.monotonic() when injected
 
 
@@ -132,9 +133,10 @@ class FaultInjector(threading.Thread):
         """Each fault with the 5xx answers in the WINDOW after it; and how many 5xx fell outside."""
         explained = set()
         for outcome in self.outcomes:
-            for n, (when, *_rest) in enumerate(server_errors):
+            for n, (when, _endpoint, url, _status) in enumerate(server_errors):
                 if outcome.at <= when <= outcome.at + WINDOW:
                     outcome.errors_5xx += 1
+                    outcome.errors_5xx_reads += url.startswith("GET ")
                     explained.add(n)
         report = [
             {k: v for k, v in asdict(outcome).items() if k != "at"} for outcome in self.outcomes

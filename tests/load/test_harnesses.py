@@ -101,3 +101,4 @@ def test_fault_harness_short_run_recovers_from_each_fault_and_keeps_every_invari
     # (whether its transaction committed cannot be known, so it is never repeated; reads are).
     assert result["errors_5xx_outside_faults"] == 0, result["output"]
     assert [f["errors_5xx"] for f in result["faults"][:3]] == [0, 0, 0], result["output"]
+    assert result["faults"][3]["errors_5xx_reads"] == 0, result["output"]
