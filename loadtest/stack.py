@@ -76,13 +76,14 @@ def children_of(pid: int) -> list[int]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU a process has used so far (0 when it is gone)."""
+    """User + system CPU a process and its ended children have used so far (0 when gone)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return 0.0
     fields = stat[stat.rindex(")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
+    return (utime + stime + cutime + cstime) / os.sysconf("SC_CLK_TCK")
 
 
 class Service:
@@ -357,6 +358,20 @@ class Stack:
         except psycopg.Error:
             pass
         return usage
+
+    def web_times_ms(self, method: str, path: str, status: str) -> list[float]:
+        """Time gunicorn spent on each such request (its access log), ascending."""
+        try:
+            lines = (self.log_dir / "access.log").read_text(errors="replace").splitlines()
+        except OSError:
+            return []
+        times = []
+        for line in lines:  # '<status> <ms> "<method> <path> HTTP/1.1"'
+            parts = line.split()
+            if len(parts) >= 4 and parts[0] == status and parts[2] == f'"{method}':
+                if parts[3].split("?")[0] == path:
+                    times.append(float(parts[1]))
+        return sorted(times)
 
     def web_errors(self) -> list[str]:
         """Each "Internal Server Error" the web processes logged, with its exception's last line."""
