@@ -29,6 +29,7 @@ def run(env: dict[str, str], code: str) -> subprocess.CompletedProcess:
             "STRIPE_PUBLISHABLE_KEY",
             "ALLOWED_HOSTS",
             "EMAIL_HOST",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # the browser tests set it in this process
         }
     }
     clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", **env})
