@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -142,8 +143,16 @@ def people(args, stack: Stack, world, stats: Stats, stop: threading.Event) -> li
     return crowd
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # Stopped by a signal (a CI timeout, kill, or Ctrl-C even where a shell ignores SIGINT
+    # for background jobs), the run still stops every process it started.
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
     workdir = Path(tempfile.mkdtemp(prefix="taibao-load-"))
     stack = Stack(
         database_url=database_url_for_run(args.database_url),
