@@ -253,7 +253,8 @@ def run_traffic(args, stack: Stack, stats: Stats, stop: threading.Event, crowd: 
         "oversold": findings.oversold,
         "unattributed_units": findings.unattributed_units,
         "duplicate_notifications": findings.duplicate_notifications,
-        "invariants_hold": findings.holding(),
+        "invariants_hold": findings.holding() and not dead,
+        "processes_down": dead,  # services no longer running when the traffic ended
         "duration_s": round(elapsed),
         "buyers": args.buyers,
         "sellers": min(args.sellers, 5),
