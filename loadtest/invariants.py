@@ -178,12 +178,15 @@ def _notifications(f: Findings, emails_by_address: Counter) -> None:
             f.details.append(f"{address}: {got} e-mails for {want} notifications")
 
 
-def invariants_check(*, emails_by_address: Counter) -> Findings:
-    connections.close_all()
+def invariants_check(*, emails_by_address: Counter, reconnect: bool = True) -> Findings:
+    """``reconnect``: on fresh sessions (the fault run may have ended the old ones)."""
+    if reconnect:
+        connections.close_all()
     f = Findings()
     f.outbox_pending = outbox_pending()
     _stock(f)
     _attribution(f)
     _notifications(f, emails_by_address)
-    connections.close_all()
+    if reconnect:
+        connections.close_all()
     return f

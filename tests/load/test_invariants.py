@@ -1,0 +1,95 @@
+"""The load harness's invariant checks find each kind of breakage they are there for."""
+
+from collections import Counter
+
+import pytest
+from django.db.models import Count, F
+from oscar.core.loading import get_model
+
+from farmers.models import Attribution
+from loadtest.invariants import invariants_check
+from shop.models import NotificationRecord
+from tests.pipeline.test_notification_pipeline import checkout
+
+StockRecord = get_model("partner", "StockRecord")
+Order = get_model("order", "Order")
+
+BUYER = "buyer@guoguang.example"
+
+
+def emails_as_recorded() -> Counter:
+    return Counter(
+        {
+            email.lower(): n
+            for email, n in NotificationRecord.objects.filter(emailed=True)
+            .values_list("recipient__email")
+            .annotate(n=Count("pk"))
+        }
+    )
+
+
+def check(emails: Counter):
+    return invariants_check(
+        emails_by_address=emails, reconnect=False
+    )  # inside the test's transaction
+
+
+@pytest.fixture
+def paid_order(postgres, demo_world):  # real commits: the outbox runs after them
+    import datetime
+
+    from oscar.test.factories import UserFactory
+
+    from shop.services.payments import transfer_record
+
+    status, order = checkout(BUYER, ("TB-CG-JC-500", 4), ("TB-MT-2500", 2))
+    assert status == 302
+    transfer_record(
+        order_id=order.pk,
+        amount=order.total_incl_tax,
+        received_on=datetime.date(2026, 11, 28),
+        bank_reference="R1",
+        recorded_by=UserFactory(is_staff=True),
+    )
+    return order
+
+
+def test_a_consistent_world_holds(paid_order):
+    findings = check(emails_as_recorded())
+    assert findings.holding(), findings.details
+    assert findings.paid_units >= 6
+
+
+def test_an_oversold_record_and_a_stock_lot_mismatch_are_found(paid_order):
+    record = StockRecord.objects.get(partner_sku="TB-SG-500")
+    StockRecord.objects.filter(pk=record.pk).update(num_allocated=F("num_in_stock") + 1)
+    findings = check(emails_as_recorded())
+    assert (findings.oversold, findings.allocation_mismatches) == (1, 1)
+    StockRecord.objects.filter(pk=record.pk).update(
+        num_allocated=0, num_in_stock=F("num_in_stock") + 5
+    )
+    findings = check(emails_as_recorded())
+    assert (findings.oversold, findings.stock_lot_mismatches) == (0, 1)
+    assert not findings.holding()
+
+
+def test_unattributed_paid_units_and_wrong_amounts_are_found(paid_order):
+    line = paid_order.lines.get(stockrecord__partner_sku="TB-MT-2500")
+    rows = Attribution.objects.filter(line=line)
+    assert sum(r.units for r in rows) == 2
+    first = rows.order_by("pk").first()
+    Attribution.objects.filter(pk=first.pk).update(sales_amount=F("sales_amount") + 1)
+    findings = check(emails_as_recorded())
+    assert findings.amount_mismatches == 1 and not findings.holding()
+    Attribution.objects.filter(line=line).delete()
+    findings = check(emails_as_recorded())
+    assert findings.unattributed_units == 2 and not findings.holding()
+
+
+def test_an_e_mail_sent_twice_or_never_is_found(paid_order):
+    emails = emails_as_recorded()
+    assert emails[BUYER] >= 1
+    findings = check(emails + Counter({BUYER: 1}))
+    assert findings.duplicate_notifications == 1 and not findings.holding()
+    findings = check(emails - Counter({BUYER: 1}))
+    assert findings.missing_emails == 1 and not findings.holding()
