@@ -311,6 +311,14 @@ class NotificationRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     emailed = models.BooleanField(_("e-mailed"), default=False)
+    email_pending = models.BooleanField(
+        _("e-mail outcome unknown"),
+        default=False,
+        help_text=_(
+            "claimed for sending but not confirmed sent: the worker stopped in between "
+            "(listed for the work team; never sent again automatically)"
+        ),
+    )
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import translation
 from oscar.core.loading import get_class, get_model
 
@@ -31,7 +31,15 @@ Dispatcher = get_class("communication.utils", "Dispatcher")
 
 
 def notice_send(*, message_id: int, code: str, recipient, context: dict) -> bool:
-    """Send one notice (in-site message, and e-mail when the person has an address), once."""
+    """Send one notice (in-site message, and e-mail when the person has an address), once.
+
+    The notice is claimed (recorded and committed) before the e-mail goes out,
+    so nothing can undo the record of an e-mail that went: a session lost
+    after sending cannot make a retry send it again. If the mail server
+    refuses, the claim is withdrawn and the task retries. Only a worker killed
+    between the claim and the mail server's answer leaves the outcome unknown
+    (``email_pending``); such notices are listed, never sent twice.
+    """
     if NotificationRecord.objects.filter(
         message_id=message_id, code=code, recipient=recipient
     ).exists():
@@ -40,23 +48,46 @@ def notice_send(*, message_id: int, code: str, recipient, context: dict) -> bool
         messages = CommunicationEventType.objects.get_and_render(code, context)
     try:
         with transaction.atomic():
-            NotificationRecord.objects.create(
+            record = NotificationRecord.objects.create(
                 message_id=message_id,
                 code=code,
                 recipient=recipient,
-                emailed=bool(recipient.email),
+                email_pending=bool(recipient.email),
             )
-            Notification.objects.create(
+            note = Notification.objects.create(
                 recipient=recipient,
                 subject=messages["subject"],
                 body=messages["html"] or messages["body"].replace("\n", "<br>"),
             )
-            if recipient.email:
-                # Raises if the mail server is down: nothing is recorded, the task retries.
-                Dispatcher(logger=logger).send_user_email_messages(recipient, messages)
     except IntegrityError:
-        return False  # a concurrent run sent it
+        return False  # a concurrent run claimed it
+    if not recipient.email:
+        return True
+    try:
+        Dispatcher(logger=logger).send_user_email_messages(recipient, messages)
+    except Exception:
+        # Nothing went out: withdraw the claim (and its in-site copy) so the retry sends it.
+        with transaction.atomic():
+            Notification.objects.filter(pk=note.pk).delete()
+            NotificationRecord.objects.filter(pk=record.pk).delete()
+        raise
+    _mark_emailed(record.pk)
     return True
+
+
+def _mark_emailed(record_id: int) -> None:
+    """Record the mail server's acceptance; once more on a fresh connection if the
+    database ended the session meanwhile (the e-mail has gone: it must not be resent)."""
+    for attempt in range(2):
+        try:
+            NotificationRecord.objects.filter(pk=record_id).update(
+                emailed=True, email_pending=False
+            )
+            return
+        except DatabaseError:
+            if attempt or connection.in_atomic_block:
+                raise  # left pending: listed for the team, never sent again
+            connection.close()
 
 
 def _seller_staff(lines) -> dict:

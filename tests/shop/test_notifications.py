@@ -121,3 +121,77 @@ def test_notifications_carry_no_personal_data_in_task_arguments(demo_world):
             "refund_id",
             "lines",
         }
+
+
+def _notice(message, recipient):
+    from shop.notifications import notice_send
+
+    order = get_model("order", "Order").objects.get(pk=message.payload["order_id"])
+    return notice_send(
+        message_id=message.pk,
+        code="PAYMENT_RECEIVED",
+        recipient=recipient,
+        context={"order": order, "lines": list(order.lines.all())},
+    )
+
+
+@pytest.fixture
+def paid_event(demo_world):
+    order = place(("TB-CG-LB-500", 2))
+    return OutboxMessage.objects.create(topic="test.notice", payload={"order_id": order.pk})
+
+
+def test_a_session_lost_after_the_email_went_does_not_send_it_again(paid_event, monkeypatch):
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    buyer = user("buyer@guoguang.example")
+    real_update, lost = QuerySet.update, []
+
+    def update_after_lost_session(self, **kwargs):
+        if self.model is NotificationRecord and not lost:
+            lost.append(True)
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_update(self, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", update_after_lost_session)
+    mail.outbox.clear()
+    assert _notice(paid_event, buyer) is True
+    assert _notice(paid_event, buyer) is False  # the retry finds it sent
+    assert len(mails_to(buyer.email)) == 1 and lost
+    record = NotificationRecord.objects.get(message=paid_event)
+    assert record.emailed and not record.email_pending
+
+
+def test_a_refused_email_is_retried_and_a_worker_lost_mid_send_never_sends_twice(
+    paid_event, monkeypatch
+):
+    from oscar.apps.communication.utils import Dispatcher
+
+    buyer = user("buyer@guoguang.example")
+    real_send = Dispatcher.send_user_email_messages
+
+    def refused(self, *args, **kwargs):
+        raise ConnectionRefusedError("the mail server is down")
+
+    monkeypatch.setattr(Dispatcher, "send_user_email_messages", refused)
+    mail.outbox.clear()
+    in_site = Notification.objects.filter(recipient=buyer).count()
+    with pytest.raises(ConnectionRefusedError):
+        _notice(paid_event, buyer)
+    assert not NotificationRecord.objects.filter(message=paid_event).exists()  # withdrawn
+    assert Notification.objects.filter(recipient=buyer).count() == in_site
+    monkeypatch.setattr(Dispatcher, "send_user_email_messages", real_send)
+    assert _notice(paid_event, buyer) is True and len(mails_to(buyer.email)) == 1
+
+    def killed(self, *args, **kwargs):
+        raise SystemExit("SIGTERM")  # the worker stops between the claim and the mail server
+
+    monkeypatch.setattr(Dispatcher, "send_user_email_messages", killed)
+    team = user("team@taibao.example")
+    with pytest.raises(SystemExit):
+        _notice(paid_event, team)
+    monkeypatch.setattr(Dispatcher, "send_user_email_messages", real_send)
+    assert _notice(paid_event, team) is False  # outcome unknown: listed, not sent again
+    assert NotificationRecord.objects.get(recipient=team, message=paid_event).email_pending
+    assert mails_to(team.email) == []
