@@ -40,6 +40,15 @@ class PledgeProgress:
         return min(self.percent, Decimal(100))
 
 
+def pledge_year(value: str | None) -> int | None:
+    """The year asked for (this year when none); None when it is not a calendar year."""
+    try:
+        year = int(value or timezone.localdate().year)
+    except (TypeError, ValueError):
+        return None
+    return year if datetime.MINYEAR <= year <= datetime.MAXYEAR else None
+
+
 def pledges_progress(*, year: int | None = None) -> list[PledgeProgress]:
     """Every pairing agreement's year so far (three queries)."""
     year = year or timezone.localdate().year

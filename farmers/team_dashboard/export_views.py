@@ -5,7 +5,6 @@ a member of the team (the dashboard's permissions); the file is streamed here,
 never from a media URL.
 """
 
-import datetime
 import io
 from typing import Any
 
@@ -32,6 +31,7 @@ from farmers.reports.exports import (
     report_row_count,
     sales_params,
 )
+from farmers.reports.pledges import pledge_year
 from farmers.team_dashboard.forms import ReportFilterForm
 from farmers.team_dashboard.models import ReportExport
 from farmers.team_dashboard.services import report_export_request
@@ -55,11 +55,8 @@ def may_read(user, report: str) -> bool:
 def report_params(report: str, query) -> tuple[dict[str, Any] | None, ReportFilterForm | None]:
     """The page's filters (and sort) as an export's JSON parameters; None when they are wrong."""
     if report == "pledges":
-        try:
-            year = int(query.get("year") or datetime.date.today().year)
-        except ValueError:
-            return None, None
-        if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        year = pledge_year(query.get("year"))
+        if year is None:
             return None, None
         return pledges_params(year=year), None
     form = ReportFilterForm(query or None)

@@ -2,12 +2,13 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from farmers.models import AttributionShortfall
 from farmers.reports.monitored import monitored_households_income
-from farmers.reports.pledges import pledges_progress
+from farmers.reports.pledges import pledge_year, pledges_progress
 from farmers.reports.sales import DIMENSIONS, sales_report_page, sales_totals
 from farmers.team_dashboard.forms import ReportFilterForm
 from outbox.services import outbox_stuck
@@ -156,9 +157,5 @@ class PledgesView(TemplateView):
     template_name = "farmers/team_dashboard/pledges.html"
 
     def get_context_data(self, **kwargs):
-        year = datetime.date.today().year
-        try:
-            year = int(self.request.GET.get("year") or year)
-        except ValueError:
-            pass
+        year = pledge_year(self.request.GET.get("year")) or timezone.localdate().year
         return super().get_context_data(rows=pledges_progress(year=year), year=year, **kwargs)

@@ -63,3 +63,13 @@ def test_a_bad_period_is_named_and_shows_everything(client):
     )
     assert response.status_code == 200
     assert response.context["form"].errors["date_to"]
+
+
+@pytest.mark.parametrize("year", ["123456", "0", "two thousand"])
+def test_a_year_that_is_not_a_calendar_year_shows_this_year(client, demo_world, year):
+    from django.utils import timezone
+
+    client.force_login(get_user_model().objects.get(email="team@taibao.example"))
+    response = client.get(reverse("team-dashboard:team-pledges"), {"year": year})
+    assert response.status_code == 200
+    assert response.context["year"] == timezone.localdate().year
