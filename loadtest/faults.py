@@ -130,15 +130,21 @@ class FaultInjector(threading.Thread):
             )
 
     def report(self, server_errors: list[tuple[float, str, str, int]]) -> tuple[list[dict], int]:
-        """Each fault with the 5xx answers in the WINDOW after it; and how many 5xx fell outside."""
-        explained = set()
-        for outcome in self.outcomes:
-            for n, (when, _endpoint, url, _status) in enumerate(server_errors):
-                if outcome.at <= when <= outcome.at + WINDOW:
-                    outcome.errors_5xx += 1
-                    outcome.errors_5xx_reads += url.startswith("GET ")
-                    explained.add(n)
+        """Each fault with the 5xx answers in the WINDOW after it; and how many 5xx fell outside.
+
+        An answer is laid at the latest fault before it only: in a short run the
+        faults come closer together than WINDOW, and one 5xx must not count twice.
+        """
+        outside = 0
+        for when, _endpoint, url, _status in server_errors:
+            before = [o for o in self.outcomes if o.at <= when <= o.at + WINDOW]
+            if not before:
+                outside += 1
+                continue
+            latest = max(before, key=lambda outcome: outcome.at)
+            latest.errors_5xx += 1
+            latest.errors_5xx_reads += url.startswith("GET ")
         report = [
             {k: v for k, v in asdict(outcome).items() if k != "at"} for outcome in self.outcomes
         ]
-        return report, len(server_errors) - len(explained)
+        return report, outside

@@ -93,3 +93,23 @@ def test_an_e_mail_sent_twice_or_never_is_found(paid_order):
     assert findings.duplicate_notifications == 1 and not findings.holding()
     findings = check(emails - Counter({BUYER: 1}))
     assert findings.missing_emails == 1 and not findings.holding()
+
+
+def test_a_5xx_counts_once_at_the_latest_fault_before_it():
+    import threading
+
+    from loadtest.faults import FaultInjector, FaultOutcome
+
+    injector = FaultInjector(stack=None, duration=25, stop=threading.Event())
+    injector.outcomes = [
+        FaultOutcome("gunicorn_worker_sigkill", 15.2, "", True, 0.2, at=115.2),
+        FaultOutcome("postgres_terminate_backends", 20.0, "", True, 0.1, at=120.0),
+    ]
+    errors = [
+        (116.0, "basket", "GET /basket/", 502),
+        (121.0, "seller intake", "POST /dashboard/seller/stock/4/intake/", 500),
+        (140.0, "catalogue", "GET /catalogue/", 500),
+    ]
+    report, outside = injector.report(errors)
+    assert [(f["errors_5xx"], f["errors_5xx_reads"]) for f in report] == [(1, 1), (1, 0)]
+    assert outside == 1
