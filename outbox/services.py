@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
+from kombu import pools
 
 from outbox.models import OutboxDelivery, OutboxMessage
 from outbox.registry import handler_named, handlers_for
@@ -53,15 +54,30 @@ def outbox_publish(*, message_id: int) -> bool:
                 OutboxMessage.objects.filter(pk=message.pk).update(last_error=str(exc)[:2000])
         return True
     try:
-        for handler in pending:
-            outbox_handle_task.apply_async(
-                args=[message.pk, handler.name], queue=handler.queue, retry=False
-            )
+        with _publisher() as broker:
+            for handler in pending:
+                outbox_handle_task.apply_async(
+                    args=[message.pk, handler.name],
+                    queue=handler.queue,
+                    retry=False,
+                    connection=broker,
+                )
     except Exception as exc:  # the broker is down: the relay will send it again
         logger.warning("outbox message %s not published: %s", message.pk, exc)
         OutboxMessage.objects.filter(pk=message.pk).update(last_error=str(exc)[:2000])
         return False
     return True
+
+
+def _publisher():
+    """A pooled broker connection that tries once. Celery's own connections (shared with
+    the worker) reconnect with back-off for seconds when the broker is down; a request
+    that publishes must not wait for that, since the relay sends the message later."""
+    app = current_app
+    options = {**(app.conf.broker_transport_options or {}), "max_retries": 0}
+    return pools.connections[app.connection_for_write(transport_options=options)].acquire(
+        block=True, timeout=app.conf.broker_connection_timeout
+    )
 
 
 def outbox_handle(*, message_id: int, handler_name: str) -> bool:

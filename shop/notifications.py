@@ -10,6 +10,7 @@ templates under ``oscar/communication/emails/`` as the default).
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -63,26 +64,39 @@ def notice_send(*, message_id: int, code: str, recipient, context: dict) -> bool
         return False  # a concurrent run claimed it
     if not recipient.email:
         return True
+    dispatcher = Dispatcher(logger=logger)
     try:
-        Dispatcher(logger=logger).send_user_email_messages(recipient, messages)
+        # Only the sending: Oscar's send_user_email_messages also writes its Email copy
+        # afterwards, and a failure there would look like a refusal though the mail went.
+        email = dispatcher.send_email_messages(recipient.email, messages)
     except Exception:
         # Nothing went out: withdraw the claim (and its in-site copy) so the retry sends it.
         with transaction.atomic():
             Notification.objects.filter(pk=note.pk).delete()
             NotificationRecord.objects.filter(pk=record.pk).delete()
         raise
-    _mark_emailed(record.pk)
+    _mark_emailed(
+        record.pk,
+        archive=lambda: (
+            dispatcher.create_email(recipient, messages, email)
+            if settings.OSCAR_SAVE_SENT_EMAILS_TO_DB
+            else None
+        ),
+    )
     return True
 
 
-def _mark_emailed(record_id: int) -> None:
-    """Record the mail server's acceptance; once more on a fresh connection if the
-    database ended the session meanwhile (the e-mail has gone: it must not be resent)."""
+def _mark_emailed(record_id: int, *, archive: Callable[[], object]) -> None:
+    """Record the mail server's acceptance (and Oscar's copy of the e-mail); once more
+    on a fresh connection if the database ended the session meanwhile. The e-mail has
+    gone either way: it is never sent again."""
     for attempt in range(2):
         try:
-            NotificationRecord.objects.filter(pk=record_id).update(
-                emailed=True, email_pending=False
-            )
+            with transaction.atomic():
+                NotificationRecord.objects.filter(pk=record_id).update(
+                    emailed=True, email_pending=False
+                )
+                archive()
             return
         except DatabaseError:
             if attempt or connection.in_atomic_block:

@@ -163,35 +163,73 @@ def test_a_session_lost_after_the_email_went_does_not_send_it_again(paid_event, 
     assert record.emailed and not record.email_pending
 
 
+@pytest.mark.parametrize("lost_for", ["one session", "the whole task"])
+def test_a_database_lost_while_the_sent_email_is_recorded_never_sends_it_again(
+    paid_event, monkeypatch, lost_for
+):
+    """Oscar keeps a copy of each e-mail it sends, written after the mail server took it;
+    a database lost there must not read as a refusal (withdraw, retry, send twice)."""
+    from django.db import OperationalError
+    from oscar.apps.communication.utils import Dispatcher
+
+    Email = get_model("communication", "Email")
+    buyer = user("buyer@guoguang.example")
+    real_archive, failures = Dispatcher.create_email, []
+
+    def archive_on_lost_session(self, *args, **kwargs):
+        if lost_for == "the whole task" or not failures:
+            failures.append(True)
+            raise OperationalError("terminating connection due to administrator command")
+        return real_archive(self, *args, **kwargs)
+
+    monkeypatch.setattr(Dispatcher, "create_email", archive_on_lost_session)
+    mail.outbox.clear()
+    copies = Email.objects.filter(email=buyer.email).count()
+    if lost_for == "one session":
+        assert _notice(paid_event, buyer) is True  # recorded on a fresh session
+    else:
+        with pytest.raises(OperationalError):
+            _notice(paid_event, buyer)
+        assert len(failures) == 2
+    assert _notice(paid_event, buyer) is False  # the retry sends nothing
+    assert len(mails_to(buyer.email)) == 1
+    record = NotificationRecord.objects.get(message=paid_event, recipient=buyer)
+    if lost_for == "one session":
+        assert record.emailed and not record.email_pending
+        assert Email.objects.filter(email=buyer.email).count() == copies + 1
+    else:
+        assert record.email_pending and not record.emailed  # listed for the team
+
+
 def test_a_refused_email_is_retried_and_a_worker_lost_mid_send_never_sends_twice(
     paid_event, monkeypatch
 ):
     from oscar.apps.communication.utils import Dispatcher
 
     buyer = user("buyer@guoguang.example")
-    real_send = Dispatcher.send_user_email_messages
+    real_send = Dispatcher.send_email_messages
 
     def refused(self, *args, **kwargs):
         raise ConnectionRefusedError("the mail server is down")
 
-    monkeypatch.setattr(Dispatcher, "send_user_email_messages", refused)
+    monkeypatch.setattr(Dispatcher, "send_email_messages", refused)
     mail.outbox.clear()
     in_site = Notification.objects.filter(recipient=buyer).count()
     with pytest.raises(ConnectionRefusedError):
         _notice(paid_event, buyer)
     assert not NotificationRecord.objects.filter(message=paid_event).exists()  # withdrawn
     assert Notification.objects.filter(recipient=buyer).count() == in_site
-    monkeypatch.setattr(Dispatcher, "send_user_email_messages", real_send)
+    monkeypatch.setattr(Dispatcher, "send_email_messages", real_send)
     assert _notice(paid_event, buyer) is True and len(mails_to(buyer.email)) == 1
 
     def killed(self, *args, **kwargs):
         raise SystemExit("SIGTERM")  # the worker stops between the claim and the mail server
 
-    monkeypatch.setattr(Dispatcher, "send_user_email_messages", killed)
+    monkeypatch.setattr(Dispatcher, "send_email_messages", killed)
     team = user("team@taibao.example")
     with pytest.raises(SystemExit):
         _notice(paid_event, team)
-    monkeypatch.setattr(Dispatcher, "send_user_email_messages", real_send)
+    monkeypatch.setattr(Dispatcher, "send_email_messages", real_send)
     assert _notice(paid_event, team) is False  # outcome unknown: listed, not sent again
     assert NotificationRecord.objects.get(recipient=team, message=paid_event).email_pending
     assert mails_to(team.email) == []

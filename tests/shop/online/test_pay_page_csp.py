@@ -9,8 +9,7 @@ def test_the_pay_page_allows_stripe_js_and_has_no_inline_script(buyer_client, on
     page = buyer_client.get(reverse("online:pay", kwargs={"number": online_order.number}))
     assert page.status_code == 200
     policy = dict(
-        [*part.strip().split(" ", 1), ""][:2]
-        for part in page["Content-Security-Policy"].split(";")
+        [*part.strip().split(" ", 1), ""][:2] for part in page["Content-Security-Policy"].split(";")
     )
     assert "https://js.stripe.com" in policy["script-src"]
     assert "https://js.stripe.com" in policy["frame-src"]
