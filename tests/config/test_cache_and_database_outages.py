@@ -78,3 +78,29 @@ def test_a_write_whose_database_session_ends_halfway_is_never_repeated(halfway):
     response = Client(raise_request_exception=False).post("/halfway/")
     connection.close()  # what the end of a real request does with the dead session
     assert (response.status_code, halfway) == (500, ["POST"])
+
+
+def test_the_quick_order_page_is_answered_again_when_its_session_ends_halfway(
+    postgres, demo_world, monkeypatch
+):
+    """A real page, with Oscar's basket middleware, rendered a second time on the same request."""
+    from django.contrib.auth import get_user_model
+
+    from shop.views.quick_order import QuickOrderView
+    from tests.config.lost_database_urls import _terminate
+
+    real, calls = QuickOrderView.get_context_data, []
+
+    def session_ends_first_time(self, **kwargs):
+        calls.append(True)
+        if len(calls) == 1:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                _terminate(cursor.fetchone()[0])
+        return real(self, **kwargs)
+
+    monkeypatch.setattr(QuickOrderView, "get_context_data", session_ends_first_time)
+    client = Client(raise_request_exception=False)  # the first attempt's error is logged
+    client.force_login(get_user_model().objects.get(email="buyer@guoguang.example"))
+    response = client.get("/quick-order/")
+    assert (response.status_code, len(calls)) == (200, 2), response.content[-3000:]
