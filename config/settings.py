@@ -143,7 +143,7 @@ INSTALLED_APPS = [
 SITE_ID = 1
 
 MIDDLEWARE = [
-    "config.middleware.RetryReadOnLostDatabaseMiddleware",  # outermost: repeats a whole GET
+    "config.middleware.RetryOnLostDatabaseMiddleware",  # outermost: repeats a whole request when safe
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

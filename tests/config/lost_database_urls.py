@@ -1,7 +1,11 @@
-"""A view whose database session PostgreSQL ends halfway, the first time it runs."""
+"""A view whose database session PostgreSQL ends halfway, the first time it runs.
+
+``?write=before`` writes (in autocommit) before the session ends;
+``?write=transaction`` writes inside a transaction the loss interrupts.
+"""
 
 import psycopg
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
@@ -16,16 +20,26 @@ def _terminate(pid: int) -> None:
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
+def _touch(cursor) -> None:
+    cursor.execute("UPDATE django_site SET name = name")
+
+
 @csrf_exempt
 def session_ended_halfway(request):
+    write = request.GET.get("write")
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
+        if write == "before":
+            _touch(cursor)
     calls.append(request.method)
-    if len(calls) == 1:
-        _terminate(pid)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            if write == "transaction":
+                _touch(cursor)
+            if len(calls) == 1:
+                _terminate(pid)
+            cursor.execute("SELECT 1")
     return HttpResponse("ok")
 
 

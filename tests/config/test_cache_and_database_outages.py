@@ -74,10 +74,34 @@ def test_a_read_whose_database_session_ends_halfway_is_answered_again(halfway):
     assert (response.status_code, halfway) == (200, ["GET", "GET"])
 
 
-def test_a_write_whose_database_session_ends_halfway_is_never_repeated(halfway):
+def test_a_post_that_committed_nothing_is_answered_again(halfway):
     response = Client(raise_request_exception=False).post("/halfway/")
+    assert (response.status_code, halfway) == (200, ["POST", "POST"])
+
+
+def test_a_post_whose_write_went_with_the_interrupted_transaction_is_answered_again(halfway):
+    response = Client(raise_request_exception=False).post("/halfway/?write=transaction")
+    assert (response.status_code, halfway) == (200, ["POST", "POST"])
+
+
+def test_a_post_that_had_committed_a_write_is_never_repeated(halfway):
+    response = Client(raise_request_exception=False).post("/halfway/?write=before")
     connection.close()  # what the end of a real request does with the dead session
     assert (response.status_code, halfway) == (500, ["POST"])
+
+
+def test_an_error_on_a_live_session_is_not_taken_for_a_lost_one(postgres, settings):
+    """A failed statement inside a transaction leaves the session unusable until rollback,
+    not lost: the request is not repeated."""
+    from django.db import IntegrityError
+
+    from tests.config import lost_integrity_urls
+
+    settings.ROOT_URLCONF = "tests.config.lost_integrity_urls"
+    lost_integrity_urls.calls.clear()
+    with pytest.raises(IntegrityError):
+        Client().get("/duplicate/")
+    assert lost_integrity_urls.calls == ["GET"]
 
 
 def test_the_quick_order_page_is_answered_again_when_its_session_ends_halfway(
