@@ -167,6 +167,17 @@ class Mailbox:
             self.controller = None
 
 
+def _final_exception(lines: list[str], chained: tuple[str, ...]) -> str:
+    """The exception line a logged traceback ends on."""
+    rest = [line for line in lines if line]
+    for i, line in enumerate(rest):
+        if line.startswith((" ", "Traceback", *chained)):
+            continue
+        if i + 1 == len(rest) or not rest[i + 1].startswith(chained):
+            return line
+    return ""
+
+
 class Stack:
     """Everything the run needs, started in order and stopped in reverse."""
 
@@ -374,23 +385,17 @@ class Stack:
         return sorted(times)
 
     def web_errors(self) -> list[str]:
-        """Each "Internal Server Error" the web processes logged, with its exception's last line."""
+        """Each "Internal Server Error" the web processes logged, with the exception it ended
+        on (the last of a chain: "During handling …" and "The above exception …" go on)."""
         try:
             lines = (self.log_dir / "web.log").read_text(errors="replace").splitlines()
         except OSError:
             return []
+        chained = ("During", "The above")
         found = []
         for n, line in enumerate(lines):
             if line.startswith("Internal Server Error"):
-                last = next(
-                    (
-                        later
-                        for later in lines[n + 1 : n + 400]
-                        if later and not later.startswith((" ", "Traceback", "During", "The above"))
-                    ),
-                    "",
-                )
-                found.append(f"{line} — {last[:200]}")
+                found.append(f"{line} — {_final_exception(lines[n + 1 : n + 2000], chained)[:200]}")
         return found
 
     def check_alive(self) -> list[str]:
