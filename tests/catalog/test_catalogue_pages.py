@@ -220,3 +220,36 @@ def test_huge_ids_in_filters_are_ignored(client, demo_world):
         client, "/catalogue/?village=99999999999999999999&seller=99999999999999999999", "en"
     )
     assert response.status_code == 200 and len(response.context["products"]) == 16
+
+
+def test_the_category_menu_is_cached_and_follows_category_changes(client, demo_world):
+    from oscar.apps.catalogue.categories import create_from_breadcrumbs
+
+    get(client, "/catalogue/", "zh-hans")  # renders and caches the menu
+    with CaptureQueriesContext(connection) as queries:
+        html = get(client, "/basket/", "zh-hans").content.decode()
+    assert not [q for q in queries if "catalogue_category" in q["sql"]]  # from the cache
+    fresh = Category.objects.get(slug="fresh-produce")
+    assert fresh.get_absolute_url() in html
+
+    fresh.name = "时令鲜货"  # renamed: every language's menu is rendered afresh
+    fresh.save()
+    added = create_from_breadcrumbs("山货")
+    html = get(client, "/basket/", "zh-hans").content.decode()
+    assert "时令鲜货" in html and added.get_absolute_url() in html
+    assert added.get_absolute_url() in get(client, "/basket/", "en").content.decode()
+    added.delete()
+    assert added.get_absolute_url() not in get(client, "/basket/", "zh-hans").content.decode()
+
+
+def test_the_basket_dropdown_lists_lines_without_thumbnails(client, demo_world):
+    from django.contrib.auth import get_user_model
+
+    buyer = get_user_model().objects.get(email="buyer@guoguang.example")
+    client.force_login(buyer)
+    product = Product.objects.get(upc="TB-MT-2500")
+    client.post(f"/basket/add/{product.pk}/", {"quantity": 4}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = get(client, "/catalogue/", "zh-hans").content.decode()
+    dropdown = html[html.index('class="basket-mini-item') :].split("</ul>", 1)[0]
+    assert product.get_title() in dropdown and "¥30.00" in dropdown
+    assert "<img" not in dropdown
