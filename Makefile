@@ -81,11 +81,12 @@ bench: install-test
 ## buyers, sellers and the work team; the invariants after the queues drain; JSON last.
 DURATION ?= 120
 USERS    ?= 50
+THINK    ?= 1-3
 loadtest: install-test
-	$(PY) -m loadtest.run --duration $(DURATION) --buyers $(USERS)
+	$(PY) -m loadtest.run --duration $(DURATION) --buyers $(USERS) --think $(THINK)
 
 faulttest: install-test
-	$(PY) -m loadtest.run --duration $(DURATION) --buyers $(USERS) --faults
+	$(PY) -m loadtest.run --duration $(DURATION) --buyers $(USERS) --think $(THINK) --faults
 
 ## Re-extract and compile the Chinese translations after changing strings.
 messages: install

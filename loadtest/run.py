@@ -257,6 +257,7 @@ def run_traffic(args, stack: Stack, stats: Stats, stop: threading.Event, crowd: 
         "processes_down": dead,  # services no longer running when the traffic ended
         "duration_s": round(elapsed),
         "buyers": args.buyers,
+        "think_s": args.think,  # each step's pause range (some steps take a fraction of it)
         "sellers": min(args.sellers, 5),
         "orders_placed": orders,
         "orders_refused": stats.counters.get("orders_refused", 0),
