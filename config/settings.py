@@ -265,6 +265,8 @@ CACHES = {
 # The broker is Redis (REDIS_URL) unless CELERY_BROKER_URL names another, e.g.
 # amqp://user:pass@rabbit:5672// for RabbitMQ; with neither, tasks run in-process.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "memory://"
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT = "config.broker:Transport"  # kombu's, surviving a Redis restart
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
