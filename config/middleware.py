@@ -8,9 +8,10 @@ the session was lost, it closes the dead connection and answers the request
 once more — but only when repeating it cannot do anything twice:
 
 - a GET or HEAD (they change nothing the buyer asked for), or
-- any other request that had committed nothing before the loss: it ran no
-  write in autocommit and no transaction of its with a write committed.
-  A write inside a transaction the loss interrupted was rolled back with it.
+- a form POST (its fields and files are kept, so they can be read again)
+  that had committed nothing before the loss: it ran no write in
+  autocommit and no transaction of its with a write committed. A write
+  inside a transaction the loss interrupted was rolled back with it.
 
 A write in autocommit counts as committed even if its statement failed, and
 a failure at COMMIT itself is not seen here, so its 500 stays: whether the
@@ -25,6 +26,9 @@ from django.db import DatabaseError, connections
 logger = logging.getLogger(__name__)
 
 SAFE_METHODS = {"GET", "HEAD"}
+# Bodies Django keeps once parsed (request.POST, request.FILES): a second run reads them
+# again. Another body (JSON for the API) was read from the stream and cannot be.
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 _CHANGES_NOTHING = re.compile(r"\s*(SELECT|SHOW|SET|SAVEPOINT|RELEASE|ROLLBACK)\b", re.IGNORECASE)
 
 
@@ -71,7 +75,9 @@ class RetryOnLostDatabaseMiddleware:
         response = self._respond(request, watches)
         if response.status_code != 500 or not any(w.session_lost() for w in watches):
             return response
-        if request.method not in SAFE_METHODS and any(w.committed for w in watches):
+        if request.method not in SAFE_METHODS and (
+            any(w.committed for w in watches) or request.content_type not in FORM_TYPES
+        ):
             return response
         for watch in watches:
             watch.connection.close()

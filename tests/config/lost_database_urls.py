@@ -1,7 +1,8 @@
 """A view whose database session PostgreSQL ends halfway, the first time it runs.
 
 ``?write=before`` writes (in autocommit) before the session ends;
-``?write=transaction`` writes inside a transaction the loss interrupts.
+``?write=transaction`` writes inside a transaction the loss interrupts;
+``?read_upload=1`` reads the uploaded ``sheet`` and answers with it.
 """
 
 import psycopg
@@ -33,6 +34,7 @@ def session_ended_halfway(request):
         if write == "before":
             _touch(cursor)
     calls.append(request.method)
+    upload = request.FILES["sheet"].read() if request.GET.get("read_upload") else None
     with transaction.atomic():
         with connection.cursor() as cursor:
             if write == "transaction":
@@ -40,7 +42,7 @@ def session_ended_halfway(request):
             if len(calls) == 1:
                 _terminate(pid)
             cursor.execute("SELECT 1")
-    return HttpResponse("ok")
+    return HttpResponse(upload if upload is not None else "ok")
 
 
 urlpatterns = [path("halfway/", session_ended_halfway)]

@@ -84,6 +84,25 @@ def test_a_post_whose_write_went_with_the_interrupted_transaction_is_answered_ag
     assert (response.status_code, halfway) == (200, ["POST", "POST"])
 
 
+def test_a_json_post_is_not_repeated_its_body_cannot_be_read_again(halfway):
+    response = Client(raise_request_exception=False).post(
+        "/halfway/", {"units": 5}, content_type="application/json"
+    )
+    connection.close()
+    assert (response.status_code, halfway) == (500, ["POST"])
+
+
+def test_a_multipart_post_is_answered_again_with_its_upload_from_the_start(halfway):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    sheet = SimpleUploadedFile("lots.csv", b"sku,units\nTB-MT-2500,5\n")
+    response = Client(raise_request_exception=False).post(
+        "/halfway/?read_upload=1", {"sheet": sheet}
+    )
+    assert (response.status_code, halfway) == (200, ["POST", "POST"])
+    assert response.content == b"sku,units\nTB-MT-2500,5\n"
+
+
 def test_a_post_that_had_committed_a_write_is_never_repeated(halfway):
     response = Client(raise_request_exception=False).post("/halfway/?write=before")
     connection.close()  # what the end of a real request does with the dead session
