@@ -89,12 +89,10 @@ class RetryOnLostDatabaseMiddleware:
         return self.get_response(request)
 
     def _respond(self, request, watches):
-        added = []
+        for watch in watches:
+            watch.connection.execute_wrappers.append(watch)
         try:
-            for watch in watches:
-                watch.connection.execute_wrappers.append(watch)
-                added.append(watch)
             return self.get_response(request)
         finally:
-            for watch in added:
+            for watch in watches:
                 watch.connection.execute_wrappers.remove(watch)

@@ -75,18 +75,16 @@ def notice_send(*, message_id: int, code: str, recipient, context: dict) -> bool
             Notification.objects.filter(pk=note.pk).delete()
             NotificationRecord.objects.filter(pk=record.pk).delete()
         raise
-    _mark_emailed(
-        record.pk,
-        archive=lambda: (
+
+    def archive() -> None:  # Oscar's copy of the e-mail, as its own sending would keep
+        if settings.OSCAR_SAVE_SENT_EMAILS_TO_DB:
             dispatcher.create_email(recipient, messages, email)
-            if settings.OSCAR_SAVE_SENT_EMAILS_TO_DB
-            else None
-        ),
-    )
+
+    _mark_emailed(record.pk, archive=archive)
     return True
 
 
-def _mark_emailed(record_id: int, *, archive: Callable[[], object]) -> None:
+def _mark_emailed(record_id: int, *, archive: Callable[[], None]) -> None:
     """Record the mail server's acceptance (and Oscar's copy of the e-mail); once more
     on a fresh connection if the database ended the session meanwhile. The e-mail has
     gone either way: it is never sent again."""
