@@ -187,6 +187,7 @@ TEMPLATES = [
 
 AUTHENTICATION_BACKENDS = [
     "security.backends.LoginCooloffBackend",  # first: refuses attempts during a cool-off
+    "security.permissions.CachedPermissionsBackend",  # permission sets from the cache
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -403,6 +404,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Failed logins per account and IP: this many, then a cool-off (never permanent).
+# How long a user's permission set may be answered from Redis (security/permissions.py);
+# 0, as without Redis, asks the database every request.
+TAIBAO_PERMISSION_CACHE_SECONDS = int(
+    os.environ.get("TAIBAO_PERMISSION_CACHE_SECONDS", "300" if REDIS_URL else "0")
+)
 TAIBAO_LOGIN_FAILURE_LIMIT = int(os.environ.get("TAIBAO_LOGIN_FAILURE_LIMIT", "5"))
 TAIBAO_LOGIN_COOLOFF_SECONDS = int(os.environ.get("TAIBAO_LOGIN_COOLOFF_SECONDS", "900"))
 # Where the client's address is (behind a reverse proxy e.g. HTTP_X_REAL_IP).

@@ -14,3 +14,27 @@ class SecurityConfig(AppConfig):
 
         user_login_failed.connect(receivers.record_login_failure, dispatch_uid="security-fail")
         user_logged_in.connect(receivers.clear_login_failures, dispatch_uid="security-login")
+        self._forget_permissions_on_change(receivers.forget_permissions)
+
+    @staticmethod
+    def _forget_permissions_on_change(receiver):
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group, Permission
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        user = get_user_model()
+        for through in (
+            user.groups.through,
+            user.user_permissions.through,
+            Group.permissions.through,
+        ):
+            m2m_changed.connect(
+                receiver, sender=through, dispatch_uid=f"permissions-{through.__name__}"
+            )
+        for model in (Group, Permission):
+            post_save.connect(
+                receiver, sender=model, dispatch_uid=f"permissions-save-{model.__name__}"
+            )
+            post_delete.connect(
+                receiver, sender=model, dispatch_uid=f"permissions-del-{model.__name__}"
+            )

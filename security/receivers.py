@@ -1,5 +1,9 @@
-"""Signal receivers: count failed logins, forget them after a successful one."""
+"""Signal receivers: count failed logins, forget them after a successful one; drop
+cached permission sets when permissions or group memberships change."""
 
+from django.db import transaction
+
+from security.permissions import permissions_changed
 from security.throttle import client_ip, login_failure_record, login_failures_clear
 
 
@@ -19,3 +23,13 @@ def clear_login_failures(sender, request, user, **kwargs):
         return
     for identity in {user.get_username(), getattr(user, "email", "")} - {""}:
         login_failures_clear(identity=identity, ip=client_ip(request))
+
+
+def forget_permissions(sender, **kwargs):
+    """Any write to groups, permissions or who holds them: the cached sets are dropped.
+
+    After the commit, so that a set read from the database in the meantime (still
+    the old one) is dropped too.
+    """
+    if kwargs.get("action", "post_").startswith("post_"):
+        transaction.on_commit(permissions_changed)

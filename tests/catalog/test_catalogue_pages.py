@@ -253,3 +253,49 @@ def test_the_basket_dropdown_lists_lines_without_thumbnails(client, demo_world):
     dropdown = html[html.index('class="basket-mini-item') :].split("</ul>", 1)[0]
     assert product.get_title() in dropdown and "¥30.00" in dropdown
     assert "<img" not in dropdown
+
+
+def test_recently_viewed_products_are_catalogue_cards_loaded_in_one_batch(client, demo_world):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(email="buyer@guoguang.example"))
+    products = list(Product.objects.browsable().order_by("pk")[:8])
+    current, viewed = products[0], products[1:]
+
+    def product_page():
+        with CaptureQueriesContext(connection) as queries:
+            html = get(client, current.get_absolute_url(), "zh-hans").content.decode()
+        section = (
+            html.split("farm-recently-viewed", 1)[1].split("</ol>", 1)[0]
+            if ("farm-recently-viewed" in html)
+            else ""
+        )
+        return section, len(queries)
+
+    get(client, current.get_absolute_url(), "zh-hans")  # warms the menu and session caches
+    get(client, viewed[0].get_absolute_url(), "zh-hans")
+    one_section, one_viewed = product_page()
+    for product in viewed[1:]:
+        get(client, product.get_absolute_url(), "zh-hans")
+    section, six_viewed = product_page()
+
+    assert one_section.count("<article") == 1
+    assert section.count("<article") == 6  # Oscar shows six, the newest first
+    newest_first = [p.title for p in reversed(viewed)][:6]
+    assert [t for t in newest_first if t in section] == newest_first
+    assert section.index(newest_first[0]) < section.index(newest_first[-1])
+    assert current.title not in section and "/斤" in section  # cards, with the per-jin price
+    assert six_viewed == one_viewed, "each recently viewed product cost queries of its own"
+
+
+def test_the_header_counts_basket_lines_without_a_query_of_its_own(client, demo_world):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(email="buyer@guoguang.example"))
+    product = Product.objects.get(upc="TB-MT-2500")
+    client.post(f"/basket/add/{product.pk}/", {"quantity": 4}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    with CaptureQueriesContext(connection) as queries:
+        html = get(client, "/catalogue/", "zh-hans").content.decode()
+    assert product.get_title() in html.split('class="basket-mini-item', 1)[1]
+    counts = [q["sql"] for q in queries if "COUNT(*)" in q["sql"] and "basket_line" in q["sql"]]
+    assert counts == []
