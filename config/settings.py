@@ -14,6 +14,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403  (Oscar's settings, overridden below)
 
+# Oscar's class loader, naming our classes for the Oscar apps not forked (shop/class_loading.py).
+OSCAR_DYNAMIC_CLASS_LOADER = "shop.class_loading.class_loader"
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -404,10 +407,12 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Failed logins per account and IP: this many, then a cool-off (never permanent).
-# How long a user's permission set may be answered from Redis (security/permissions.py);
-# 0, as without Redis, asks the database every request.
-TAIBAO_PERMISSION_CACHE_SECONDS = int(
-    os.environ.get("TAIBAO_PERMISSION_CACHE_SECONDS", "300" if REDIS_URL else "0")
+# How long an answer kept in Redis may stand in for the database: users' permission sets
+# (security/permissions.py), whether any offer or voucher exists (shop/offers.py). Each is
+# dropped as soon as what it summarises changes; this bounds it should Redis miss that.
+# 0, as without Redis (each process would have its own memory), always asks the database.
+TAIBAO_SHARED_CACHE_SECONDS = int(
+    os.environ.get("TAIBAO_SHARED_CACHE_SECONDS", "300" if REDIS_URL else "0")
 )
 TAIBAO_LOGIN_FAILURE_LIMIT = int(os.environ.get("TAIBAO_LOGIN_FAILURE_LIMIT", "5"))
 TAIBAO_LOGIN_COOLOFF_SECONDS = int(os.environ.get("TAIBAO_LOGIN_COOLOFF_SECONDS", "900"))

@@ -7,7 +7,7 @@ is stored under a key that names the user, whether they are a superuser and
 the current *permissions version*. Any change that can alter someone's set —
 group membership, a user's or a group's permissions, a group or permission
 deleted — replaces the version (``permissions_changed``), so every cached set
-is dropped at once. Sets also expire after ``TAIBAO_PERMISSION_CACHE_SECONDS``,
+is dropped at once. Sets also expire after ``TAIBAO_SHARED_CACHE_SECONDS``,
 which bounds how long a change could go unseen if Redis missed the new
 version. Without a shared cache (SQLite demo, no REDIS_URL) the setting is 0
 and nothing is cached: each process has its own memory, so it could not hear
@@ -37,16 +37,16 @@ def _version() -> str | None:
 
 
 def cached_permissions(user) -> set[str] | None:
-    version = _version() if settings.TAIBAO_PERMISSION_CACHE_SECONDS else None
+    version = _version() if settings.TAIBAO_SHARED_CACHE_SECONDS else None
     if version is None:
         return None
     return cache.get(_key(user, version))
 
 
 def remember_permissions(user, permissions: set[str]) -> None:
-    version = cache.get(VERSION_KEY) if settings.TAIBAO_PERMISSION_CACHE_SECONDS else None
+    version = cache.get(VERSION_KEY) if settings.TAIBAO_SHARED_CACHE_SECONDS else None
     if version is not None:
-        cache.set(_key(user, version), permissions, settings.TAIBAO_PERMISSION_CACHE_SECONDS)
+        cache.set(_key(user, version), permissions, settings.TAIBAO_SHARED_CACHE_SECONDS)
 
 
 def _key(user, version: str) -> str:

@@ -6,3 +6,17 @@ class ShopConfig(AppConfig):
     name = "shop"
     verbose_name = _("Enterprise buyers")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from oscar.core.loading import get_model
+
+        from shop.offers import forget_offer_state
+
+        for model in (get_model("offer", "ConditionalOffer"), get_model("voucher", "Voucher")):
+            post_save.connect(
+                forget_offer_state, sender=model, dispatch_uid=f"offers-{model.__name__}"
+            )
+            post_delete.connect(
+                forget_offer_state, sender=model, dispatch_uid=f"offers-del-{model.__name__}"
+            )

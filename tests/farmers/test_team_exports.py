@@ -407,6 +407,7 @@ def test_monitored_export_needs_the_household_permission_like_its_page(client, w
 def test_export_list_costs_the_same_queries_however_many_exports(client, world, member):
     url = reverse("team-dashboard:team-export-list")
     ReportExport.objects.create(requested_by=member, report="pledges", file_format="csv")
+    client.get(url)  # the session and the permission set, as after any first page
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
     for _ in range(5):

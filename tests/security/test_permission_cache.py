@@ -11,7 +11,7 @@ User = get_user_model()
 
 @pytest.fixture(autouse=True)
 def _cached(settings):
-    settings.TAIBAO_PERMISSION_CACHE_SECONDS = 300
+    settings.TAIBAO_SHARED_CACHE_SECONDS = 300
 
 
 @pytest.fixture
@@ -114,7 +114,7 @@ def test_superusers_and_inactive_users(django_capture_on_commit_callbacks):
 
 @pytest.mark.django_db
 def test_without_a_shared_cache_every_request_asks_the_database(settings, staff_group):
-    settings.TAIBAO_PERMISSION_CACHE_SECONDS = 0
+    settings.TAIBAO_SHARED_CACHE_SECONDS = 0
     user = User.objects.create_user("s@a.example", "s@a.example", "pw")
     can_open_dashboard(user.pk)
     with CaptureQueriesContext(connection) as queries:

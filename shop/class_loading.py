@@ -1,0 +1,24 @@
+"""Oscar's class loader (OSCAR_DYNAMIC_CLASS_LOADER), with classes of ours for apps not forked.
+
+Oscar's middleware and views load their collaborators by name through
+``get_class``. For an app the project forks, Oscar finds our module itself;
+the offer app is not forked (its models and views are Oscar's), so its
+applicator is named here instead.
+"""
+
+from django.utils.module_loading import import_string
+from oscar.core.loading import default_class_loader
+
+OVERRIDES = {
+    ("offer.applicator", "Applicator"): "shop.offers.Applicator",
+}
+
+
+def class_loader(module_label: str, classnames: list[str], module_prefix: str) -> list:
+    classes = default_class_loader(module_label, classnames, module_prefix)
+    return [
+        import_string(OVERRIDES[(module_label, name)])
+        if (module_label, name) in OVERRIDES
+        else found
+        for name, found in zip(classnames, classes, strict=True)
+    ]
