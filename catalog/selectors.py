@@ -2,7 +2,8 @@
 
 Every list here costs a fixed number of queries whatever the page size:
 the products with their class, origin village and seller in one query, then
-one query each for their stock records and images.
+one query each for their stock records (with their purchase terms), volume
+prices and images.
 """
 
 from dataclasses import dataclass
@@ -44,6 +45,16 @@ class ProductFilters:
     seller_id: int | None = None
     category: "Category | None" = None
     sort: str = DEFAULT_SORT
+
+
+def stockrecords_with_terms() -> Prefetch:
+    """Products' stock records with what pricing reads (shop/partner/strategy.py): terms, tiers."""
+    return Prefetch(
+        "stockrecords",
+        queryset=StockRecord.objects.select_related("purchase_terms")
+        .prefetch_related("price_tiers")
+        .order_by("pk"),
+    )
 
 
 def product_search_terms(query: str) -> list[str]:
@@ -105,7 +116,7 @@ def product_list(
     return (
         products.select_related("product_class", "origin_village", "seller__partner")
         .prefetch_related(
-            Prefetch("stockrecords", queryset=StockRecord.objects.order_by("pk")),
+            stockrecords_with_terms(),
             Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
         )
         .order_by(*order)

@@ -23,6 +23,17 @@ def _down(operation: str, error: Exception) -> None:
 
 
 class ForgivingRedisCacheClient(RedisCacheClient):
+    def get_client(self, key=None, *, write=False):
+        # Django builds a new redis.Redis (copying its table of reply parsers) for every
+        # command; one client per connection pool serves them all (it is thread-safe,
+        # taking a connection from the pool for each command).
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
     def add(self, key, value, timeout):
         try:
             return super().add(key, value, timeout)

@@ -3,8 +3,10 @@
 Every page asks one permission question (the header's dashboard link, Oscar's
 ``perms.partner.dashboard_access``), and Django answers it with two queries
 per request. ``CachedPermissionsBackend`` answers from Redis instead: the set
-is stored under a key that names the user, whether they are a superuser and
-the current *permissions version*. Any change that can alter someone's set —
+is stored under a key that names the user and whether they are a superuser,
+with the *permissions version* it was read under, and serves only while that
+is still the current version (both read in one round trip). Any change that
+can alter someone's set —
 group membership, a user's or a group's permissions, a group or permission
 deleted — replaces the version (``permissions_changed``), so every cached set
 is dropped at once. Sets also expire after ``TAIBAO_SHARED_CACHE_SECONDS``,
@@ -24,33 +26,33 @@ VERSION_KEY = "permissions:version"
 
 
 def permissions_changed() -> None:
-    """Forget every cached permission set (a new version; the old keys are never read)."""
+    """Forget every cached permission set: a new version, and no stored set carries it."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def _version() -> str | None:
-    version = cache.get(VERSION_KEY)
-    if version is None:
+def cached_permissions(user) -> set[str] | None:
+    """The set stored for ``user`` under the current version, in one round trip; else None."""
+    if not settings.TAIBAO_SHARED_CACHE_SECONDS:
+        return None
+    found = cache.get_many([VERSION_KEY, _key(user)])
+    version, stored = found.get(VERSION_KEY), found.get(_key(user))
+    if version is None:  # the first ask since Redis started (or lost its data)
         cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
         version = cache.get(VERSION_KEY)
-    return version
-
-
-def cached_permissions(user) -> set[str] | None:
-    version = _version() if settings.TAIBAO_SHARED_CACHE_SECONDS else None
-    if version is None:
+    if version is None or stored is None or stored[0] != version:
+        user._permissions_version = version  # what remember_permissions stores against
         return None
-    return cache.get(_key(user, version))
+    return stored[1]
 
 
 def remember_permissions(user, permissions: set[str]) -> None:
-    version = cache.get(VERSION_KEY) if settings.TAIBAO_SHARED_CACHE_SECONDS else None
+    version = getattr(user, "_permissions_version", None)
     if version is not None:
-        cache.set(_key(user, version), permissions, settings.TAIBAO_SHARED_CACHE_SECONDS)
+        cache.set(_key(user), (version, permissions), settings.TAIBAO_SHARED_CACHE_SECONDS)
 
 
-def _key(user, version: str) -> str:
-    return f"permissions:{version}:{user.pk}:{int(user.is_superuser)}"
+def _key(user) -> str:
+    return f"permissions:{user.pk}:{int(user.is_superuser)}"
 
 
 class CachedPermissionsBackend:

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from oscar.core.loading import get_model
 
+from catalog.selectors import stockrecords_with_terms
 from farmers.models import Village
 from shop.models import (
     Enterprise,
@@ -50,7 +51,7 @@ def products_paired_first(*, enterprise: Enterprise | None) -> list:
     products = list(
         Product.objects.browsable()
         .select_related("origin_village", "seller__partner", "product_class")
-        .prefetch_related("stockrecords")
+        .prefetch_related(stockrecords_with_terms())
         .order_by("title", "pk")
     )
     for product in products:

@@ -6,9 +6,10 @@ quantity while product pages show the ladder. Minimum quantity and quantity
 step are part of availability, so Oscar's basket forms and the order
 creator enforce them with their own ``is_purchase_permitted`` checks.
 
-Terms are read with the basket's lines when it loads them (shop/basket) and
-otherwise once per request for all stock records that have any, so a
-catalogue page costs two queries more whatever its size.
+Terms are read with the stock records wherever those are loaded in bulk
+(basket lines in shop/basket, catalogue and price lists in catalog.selectors);
+a stock record loaded without them has them read once per request for all
+stock records that have any.
 """
 
 from oscar.apps.partner import strategy

@@ -34,6 +34,17 @@ def test_cache_with_redis_behaves_as_djangos(redis_url):
     cache.delete("forgiving-test-key")
 
 
+def test_cache_commands_share_one_redis_client(redis_url):
+    """Django builds a redis.Redis per command; ours keeps one per connection pool."""
+    cache = cache_at(redis_url)
+    first = cache._cache.get_client("a", write=True)
+    assert cache._cache.get_client("b") is first
+    cache.set("forgiving-test-key", 1, timeout=30)
+    assert cache.get("forgiving-test-key") == 1
+    assert cache._cache.get_client("c", write=True) is first
+    cache.delete("forgiving-test-key")
+
+
 def test_rate_limit_lets_requests_through_while_redis_is_away(settings):
     from security.throttle import rate_limit_hit
 
