@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from oscar.apps.checkout import views as oscar_views
 from oscar.apps.checkout.exceptions import FailedPreCondition
+from oscar.core.loading import get_class
 
 from shop.checkout.forms import EnterpriseOrderForm
 from shop.models import EnterpriseAddress, InvoiceRequest
@@ -28,6 +29,9 @@ from shop.online.services import online_payment_source
 from shop.order.models import PaymentMethod
 from shop.selectors import membership_of
 from shop.services.payments import bank_transfer_source, payee, payment_due_by
+
+Repository = get_class("shipping.repository", "Repository")
+NoShippingRequired = get_class("shipping.methods", "NoShippingRequired")
 
 ADDRESS_SESSION_KEY = "checkout_enterprise_address_id"
 
@@ -85,7 +89,30 @@ class ShippingAddressView(EnterpriseMemberRequired, oscar_views.ShippingAddressV
             return redirect("checkout:shipping-address")
         self.checkout_session.ship_to_new_address(shipping_fields(address))
         request.session[ADDRESS_SESSION_KEY] = address.pk
-        return redirect(self.get_success_url())
+        return redirect(self.next_step_url())
+
+    def next_step_url(self) -> str:
+        """Straight to the order form when the steps between have nothing to choose.
+
+        Oscar's shipping-method step chooses by itself when there is one method (or
+        no shipping), and its payment-method step always passes on to the payment
+        details; making that choice here spares the buyer two redirects.
+        """
+        basket = self.request.basket
+        if basket.is_shipping_required():
+            methods = Repository().get_shipping_methods(
+                basket=basket,
+                user=self.request.user,
+                shipping_addr=self.get_shipping_address(basket),
+                request=self.request,
+            )
+            if len(methods) != 1:
+                return self.get_success_url()  # Oscar's step: a choice, or no method at all
+            code = methods[0].code
+        else:
+            code = NoShippingRequired().code
+        self.checkout_session.use_shipping_method(code)
+        return reverse("checkout:payment-details")
 
 
 class ShippingMethodView(EnterpriseMemberRequired, oscar_views.ShippingMethodView):

@@ -164,3 +164,40 @@ def test_reorder_puts_lines_back_at_todays_prices(client, buyer, enterprise):
     lines = {line.stockrecord_id: line for line in basket.all_lines()}
     assert lines[first.pk].quantity == 4 and lines[first.pk].unit_price_incl_tax == Decimal("27.50")
     assert lines[second.pk].quantity == 6
+
+
+def test_choosing_the_address_leads_straight_to_the_order_form(client, buyer, enterprise):
+    """One shipping method and nothing to choose about payment: no pages in between."""
+    (record,) = make_stock(n=1, num_in_stock=100, price="25.00")
+    basket_for(buyer, [(record, 4)])
+    client.force_login(buyer)
+    client.get(reverse("checkout:shipping-address"))
+    chosen = client.post(
+        reverse("checkout:shipping-address"), {"address_id": enterprise.addresses.get().pk}
+    )
+    assert chosen.status_code == 302
+    assert chosen["Location"] == reverse("checkout:payment-details")
+    details = client.get(chosen["Location"])
+    assert details.status_code == 200 and 'name="po_number"' in details.content.decode()
+    assert client.session["checkout_data"]["shipping"]["method_code"] == "free-shipping"
+
+
+def test_with_a_choice_of_shipping_methods_the_buyer_chooses(
+    client, buyer, enterprise, monkeypatch
+):
+    from oscar.apps.shipping.methods import FixedPrice, Free
+    from oscar.apps.shipping.repository import Repository
+
+    class Courier(FixedPrice):
+        code, name = "courier", "Courier"
+
+    monkeypatch.setattr(Repository, "methods", (Free(), Courier(Decimal("12.00"))))
+    (record,) = make_stock(n=1, num_in_stock=100, price="25.00")
+    basket_for(buyer, [(record, 4)])
+    client.force_login(buyer)
+    chosen = client.post(
+        reverse("checkout:shipping-address"), {"address_id": enterprise.addresses.get().pk}
+    )
+    assert chosen["Location"] == reverse("checkout:shipping-method")
+    page = client.get(chosen["Location"])
+    assert page.status_code == 200 and "Courier" in page.content.decode()
