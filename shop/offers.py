@@ -17,6 +17,7 @@ import math
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 from oscar.apps.offer.applicator import Applicator as OscarApplicator
@@ -57,8 +58,6 @@ def offer_state() -> dict:
 
 def forget_offer_state(sender=None, **kwargs) -> None:
     """An offer or voucher changed: drop the state once the change is committed."""
-    from django.db import transaction
-
     transaction.on_commit(lambda: cache.delete(STATE_KEY))
 
 

@@ -47,50 +47,44 @@ def test_a_page_asks_the_database_for_permissions_once_then_the_cache(client, st
     assert not response.wsgi_request.user.has_perm("partner.dashboard_access")
 
 
+@pytest.fixture
+def after_commit(django_capture_on_commit_callbacks):
+    """Make a change and commit it (its after-commit steps run), then ask as a new request."""
+
+    def change_then_ask(change, user_pk: int) -> bool:
+        with django_capture_on_commit_callbacks(execute=True):
+            change()
+        return can_open_dashboard(user_pk)
+
+    return change_then_ask
+
+
 @pytest.mark.django_db
-def test_joining_and_leaving_a_group_is_seen_at_once(
-    staff_group, django_capture_on_commit_callbacks
-):
+def test_joining_and_leaving_a_group_is_seen_at_once(staff_group, after_commit):
     user = User.objects.create_user("s@a.example", "s@a.example", "pw")
     assert can_open_dashboard(user.pk) is False  # cached: no access
-    with django_capture_on_commit_callbacks(execute=True):
-        user.groups.add(staff_group)
-    assert can_open_dashboard(user.pk) is True
-    with django_capture_on_commit_callbacks(execute=True):
-        user.groups.remove(staff_group)
-    assert can_open_dashboard(user.pk) is False
-    with django_capture_on_commit_callbacks(execute=True):
-        user.groups.add(staff_group)
-    assert can_open_dashboard(user.pk) is True
-    with django_capture_on_commit_callbacks(execute=True):
-        user.groups.clear()
-    assert can_open_dashboard(user.pk) is False
+    assert after_commit(lambda: user.groups.add(staff_group), user.pk) is True
+    assert after_commit(lambda: user.groups.remove(staff_group), user.pk) is False
+    assert after_commit(lambda: user.groups.add(staff_group), user.pk) is True
+    assert after_commit(user.groups.clear, user.pk) is False
 
 
 @pytest.mark.django_db
 def test_a_groups_permissions_and_a_users_own_are_seen_at_once(
-    staff_group, dashboard_access, django_capture_on_commit_callbacks
+    staff_group, dashboard_access, after_commit
 ):
     member = User.objects.create_user("m@a.example", "m@a.example", "pw")
-    with django_capture_on_commit_callbacks(execute=True):
-        member.groups.add(staff_group)
-    assert can_open_dashboard(member.pk) is True
-    with django_capture_on_commit_callbacks(execute=True):
-        staff_group.permissions.remove(dashboard_access)
-    assert can_open_dashboard(member.pk) is False
+    assert after_commit(lambda: member.groups.add(staff_group), member.pk) is True
+    assert (
+        after_commit(lambda: staff_group.permissions.remove(dashboard_access), member.pk) is False
+    )
 
     loner = User.objects.create_user("l@a.example", "l@a.example", "pw")
     assert can_open_dashboard(loner.pk) is False
-    with django_capture_on_commit_callbacks(execute=True):
-        loner.user_permissions.add(dashboard_access)
-    assert can_open_dashboard(loner.pk) is True
+    assert after_commit(lambda: loner.user_permissions.add(dashboard_access), loner.pk) is True
 
-    with django_capture_on_commit_callbacks(execute=True):
-        staff_group.permissions.add(dashboard_access)
-    assert can_open_dashboard(member.pk) is True
-    with django_capture_on_commit_callbacks(execute=True):
-        staff_group.delete()
-    assert can_open_dashboard(member.pk) is False
+    assert after_commit(lambda: staff_group.permissions.add(dashboard_access), member.pk) is True
+    assert after_commit(staff_group.delete, member.pk) is False
 
 
 @pytest.mark.django_db
