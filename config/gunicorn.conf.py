@@ -40,3 +40,15 @@ preload_app = True
 # Gunicorn 24+ opens a control socket at one fixed path per user; a second server on the
 # same machine (another port, a load test) would take it over. Nothing here uses it.
 control_socket_disable = True
+
+
+def when_ready(server):
+    """Warm the preloaded application before the first worker is forked (config/warmup.py)."""
+    if not server.cfg.preload_app:
+        return  # each worker loads the application itself: nothing here to share
+    from django.db import connections
+
+    from config.warmup import warm_up
+
+    server.log.info("Warmed up before forking: %s", warm_up())
+    connections.close_all()  # a connection the workers would inherit is never shared

@@ -179,6 +179,7 @@ def test_make_prod_serves_the_demo_over_gunicorn_with_a_worker_and_beat(
         assert status == 200
         assert headers["Server"] == "gunicorn"
         assert "empty shop, loading the demo world" in log.read_text()
+        assert "Warmed up before forking" in log.read_text()  # config/gunicorn.conf.py
         assert Product.objects.exists()
 
         page = body.decode()
