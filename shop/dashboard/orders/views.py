@@ -2,36 +2,108 @@
 
 Stock Oscar lets a partner user who owns one line of an order see every line
 of it, change their statuses, act on the whole order and edit its shipping
-address. Here a user who is not staff (a seller's staff) sees and acts on
-their own partners' lines only; order-level actions and the shipping
-address belong to the platform's staff.
+address, and shows them the whole order's totals, payments and discounts.
+Here a user who is not staff (a seller's staff) sees and acts on their own
+partners' lines only, and every figure they see is summed from those lines;
+order-level actions, payments, discounts, notes and the shipping address
+belong to the platform's staff, who see stock Oscar unchanged.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from oscar.apps.dashboard.orders import views
 from oscar.core.loading import get_model
+from oscar.views import sort_queryset
 
-Partner = get_model("partner", "Partner")
+from money.split import FEN
+from shop.dashboard.orders.selectors import (
+    is_seller_staff_only,
+    orders_with_own_line_totals,
+    own_line_totals,
+    own_lines,
+    own_order_stats,
+    own_shipping_events,
+)
 
-OrderListView = views.OrderListView
-OrderStatsView = views.OrderStatsView
+Transaction = get_model("payment", "Transaction")
 
 
-def is_seller_staff_only(user) -> bool:
-    return not user.is_staff
+class OrderListView(views.OrderListView):
+    seller_template_name = "shop/dashboard/orders/seller_order_list.html"
+    seller_actions = ("download_selected_orders",)
+    seller_sorts = ("number", "own_total_incl_tax")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and is_seller_staff_only(request.user):
+            self.CSV_COLUMNS = {
+                **self.CSV_COLUMNS,
+                "value": _("Value of your lines"),
+                "num_items": _("Units on your lines"),
+            }
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        user = self.request.user
+        if not is_seller_staff_only(user):
+            return queryset
+        queryset = orders_with_own_line_totals(orders=queryset, user=user)
+        # Sorting by the whole order's total would rank orders by other sellers' amounts.
+        return sort_queryset(queryset, self.request, self.seller_sorts, default="-date_placed")
+
+    def get_actions(self):
+        actions = super().get_actions()
+        if is_seller_staff_only(self.request.user):
+            return {name: actions[name] for name in self.seller_actions if name in actions}
+        return actions
+
+    def get_template_names(self):
+        if is_seller_staff_only(self.request.user):
+            return [self.seller_template_name]
+        return super().get_template_names()
+
+    def get_row_values(self, order):
+        row = super().get_row_values(order)
+        if is_seller_staff_only(self.request.user):
+            # Quantized: SQLite hands back a computed sum without its two decimals.
+            row.update(value=order.own_total_incl_tax.quantize(FEN), num_items=order.own_num_items)
+        return row
 
 
-def own_lines(user, lines):
-    """The lines a user may see: all for staff, their partners' for a seller's staff."""
-    if is_seller_staff_only(user):
-        return lines.filter(partner__users=user)
-    return lines
+class OrderStatsView(views.OrderStatsView):
+    def get_stats(self, filters):
+        stats = super().get_stats(filters)
+        user = self.request.user
+        if is_seller_staff_only(user):
+            orders = views.queryset_orders_for_user(user).filter(**filters)
+            stats.update(own_order_stats(orders=orders, user=user))
+        return stats
 
 
 class OrderDetailView(views.OrderDetailView):
+    seller_template_name = "shop/dashboard/orders/seller_order_detail.html"
+
     def get_order_lines(self):
         return own_lines(self.request.user, super().get_order_lines())
+
+    def get_template_names(self):
+        if is_seller_staff_only(self.request.user):
+            return [self.seller_template_name]
+        return super().get_template_names()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        if is_seller_staff_only(user):
+            ctx["own_totals"] = own_line_totals(lines=ctx["lines"])
+            ctx["own_shipping_events"] = own_shipping_events(order=self.object, user=user)
+        return ctx
+
+    def get_payment_transactions(self):
+        if is_seller_staff_only(self.request.user):
+            return Transaction.objects.none()
+        return super().get_payment_transactions()
 
     def handle_order_action(self, request, order, action):
         if is_seller_staff_only(request.user):

@@ -1,12 +1,20 @@
 """A seller's staff see and change only their own lines of a shared order."""
 
+import csv
+import io
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 from oscar.test.factories import (
+    OrderDiscountFactory,
     ShippingAddressFactory,
+    SourceFactory,
+    SourceTypeFactory,
     UserFactory,
     create_basket,
     create_order,
@@ -17,6 +25,11 @@ pytestmark = pytest.mark.django_db
 
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")
+PaymentEvent = get_model("order", "PaymentEvent")
+PaymentEventType = get_model("order", "PaymentEventType")
+ShippingEvent = get_model("order", "ShippingEvent")
+ShippingEventQuantity = get_model("order", "ShippingEventQuantity")
+ShippingEventType = get_model("order", "ShippingEventType")
 
 
 def seller_staff(partner_name):
@@ -143,3 +156,222 @@ def test_platform_staff_still_see_and_act_on_everything(client, shared_order):
     response = client.get(f"/dashboard/orders/{order.number}/")
     assert len(response.context["lines"]) == 2
     assert client.get(f"/dashboard/orders/{order.number}/shipping-address/").status_code == 200
+
+
+# Whole-order figures: a seller's staff see sums of their own lines, never the
+# order's totals, payments, discounts or notes, nor another seller's amounts.
+
+
+@pytest.fixture
+def paid_shared_order(shared_order):
+    """The shared order, paid, discounted, noted, and with the other seller's line shipped."""
+    order = shared_order["order"]
+    SourceFactory(
+        order=order,
+        source_type=SourceTypeFactory(name="对公转账", code="bank-transfer"),
+        amount_allocated=order.total_incl_tax,
+        amount_debited=order.total_incl_tax,
+        reference="BANK-REF-7731",
+    )
+    OrderDiscountFactory(order=order, offer_name="满百减五", amount=Decimal("5.00"))
+    paid = PaymentEventType.objects.create(name="Paid", code="paid")
+    PaymentEvent.objects.create(
+        order=order, event_type=paid, amount=order.total_incl_tax, reference="PAY-EVT-4410"
+    )
+    order.notes.create(note_type="System", message="平台内部备注")
+    shipped = ShippingEventType.objects.create(name="Shipped", code="shipped")
+    event = ShippingEvent.objects.create(order=order, event_type=shipped, notes="SF-THEIRS-1")
+    ShippingEventQuantity.objects.create(event=event, line=shared_order["their_line"], quantity=3)
+    return shared_order
+
+
+def amounts(*values):
+    """Plain figures, so no currency format can hide one from the assertions."""
+    return [f"{value:.2f}" for value in values]
+
+
+def whole_order_secrets(shared):
+    """What of the order belongs to the other seller or to the platform."""
+    order, their_line = shared["order"], shared["their_line"]
+    return [
+        *amounts(
+            order.total_incl_tax,
+            their_line.line_price_incl_tax,
+            their_line.line_price_before_discounts_incl_tax,
+            their_line.unit_price_incl_tax,
+        ),
+        "别人的马蹄",
+        "BANK-REF-7731",
+        "满百减五",
+        "PAY-EVT-4410",
+        "平台内部备注",
+        "SF-THEIRS-1",
+    ]
+
+
+def test_fixture_amounts_tell_the_sellers_apart(paid_shared_order):
+    order, our_line = paid_shared_order["order"], paid_shared_order["our_line"]
+    assert our_line.line_price_incl_tax == Decimal("56.00")
+    assert order.total_incl_tax == Decimal("146.00")
+
+
+def test_seller_staff_order_list_shows_their_lines_sum_not_the_order_total(
+    client, paid_shared_order
+):
+    client.force_login(paid_shared_order["staff"])
+    response = client.get("/dashboard/orders/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for secret in whole_order_secrets(paid_shared_order):
+        assert secret not in html, secret
+    assert "56.00" in html  # their own lines: 2 × 28.00
+    assert "本店商品金额" in html  # the column says whose figure it is
+    [row] = response.context["orders"]
+    assert (row.own_num_items, row.own_total_incl_tax) == (2, Decimal("56.00"))
+
+
+def test_seller_staff_order_detail_shows_only_figures_from_their_lines(client, paid_shared_order):
+    client.force_login(paid_shared_order["staff"])
+    response = client.get(f"/dashboard/orders/{paid_shared_order['order'].number}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for secret in whole_order_secrets(paid_shared_order):
+        assert secret not in html, secret
+    assert "56.00" in html  # their own lines: 2 × 28.00
+    assert response.context["own_totals"].num_items == 2
+    assert not response.context["payment_transactions"]
+
+
+def test_a_discount_on_their_lines_is_shown_from_their_lines(client, paid_shared_order):
+    our_line = paid_shared_order["our_line"]
+    Line.objects.filter(pk=our_line.pk).update(
+        line_price_incl_tax=Decimal("50.00"), line_price_excl_tax=Decimal("50.00")
+    )
+    client.force_login(paid_shared_order["staff"])
+    response = client.get(f"/dashboard/orders/{paid_shared_order['order'].number}/")
+    totals = response.context["own_totals"]
+    assert (totals.before_discounts_incl_tax, totals.discount_incl_tax) == (
+        Decimal("56.00"),
+        Decimal("6.00"),
+    )
+    html = response.content.decode()
+    assert "本店商品优惠" in html and "6.00" in html and "50.00" in html
+    assert "满百减五" not in html  # the order's offers stay the platform's
+
+
+def test_seller_staff_see_the_shipping_events_of_their_own_lines(client, paid_shared_order):
+    order, our_line = paid_shared_order["order"], paid_shared_order["our_line"]
+    shipped = ShippingEventType.objects.get(code="shipped")
+    event = ShippingEvent.objects.create(order=order, event_type=shipped, notes="SF-OURS-2")
+    ShippingEventQuantity.objects.create(event=event, line=our_line, quantity=2)
+    client.force_login(paid_shared_order["staff"])
+    html = client.get(f"/dashboard/orders/{order.number}/").content.decode()
+    assert "SF-OURS-2" in html
+    assert "SF-THEIRS-1" not in html and "别人的马蹄" not in html
+
+
+def csv_rows(response):
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_seller_staff_csv_download_carries_their_lines_sum(client, paid_shared_order):
+    order = paid_shared_order["order"]
+    client.force_login(paid_shared_order["staff"])
+    by_link = client.get("/dashboard/orders/", {"response_format": "csv"})
+    selected = client.post(
+        "/dashboard/orders/", {"action": "download_selected_orders", "selected_order": [order.pk]}
+    )
+    for response in (by_link, selected):
+        assert response.status_code == 200 and response["Content-Type"] == "text/csv"
+        header, row = csv_rows(response)
+        assert row[header.index(str(_("Value of your lines")))] == "56.00"
+        assert row[header.index(str(_("Units on your lines")))] == "2"
+        text = response.content.decode("utf-8-sig")
+        for secret in amounts(
+            order.total_incl_tax, paid_shared_order["their_line"].line_price_incl_tax
+        ):
+            assert secret not in text
+
+
+def test_seller_staff_cannot_change_whole_order_statuses_from_the_list(client, paid_shared_order):
+    order = paid_shared_order["order"]
+    before = order.status
+    client.force_login(paid_shared_order["staff"])
+    client.post(
+        "/dashboard/orders/",
+        {
+            "action": "change_order_statuses",
+            "selected_order": [order.pk],
+            "new_status": "Cancelled",
+        },
+    )
+    order.refresh_from_db()
+    assert order.status == before
+
+
+def test_seller_staff_sort_by_their_own_amounts_not_by_order_totals(client, shared_order):
+    ours = shared_order["our_line"].product
+    theirs = shared_order["their_line"].product
+    basket = create_basket(empty=True)
+    basket.add_product(ours, 5)  # 140.00 of ours: more than in the shared order, a smaller total
+    bigger_for_us = create_order(basket=basket, shipping_address=ShippingAddressFactory())
+    assert bigger_for_us.total_incl_tax < shared_order["order"].total_incl_tax
+    basket = create_basket(empty=True)
+    basket.add_product(theirs, 1)
+    create_order(basket=basket, shipping_address=ShippingAddressFactory())  # none of ours
+    client.force_login(shared_order["staff"])
+    response = client.get("/dashboard/orders/", {"sort": "own_total_incl_tax", "dir": "desc"})
+    assert [o.pk for o in response.context["orders"]] == [
+        bigger_for_us.pk,
+        shared_order["order"].pk,
+    ]
+    # Sorting by the whole order's total is not offered: the newest order comes first.
+    response = client.get("/dashboard/orders/", {"sort": "total_incl_tax", "dir": "desc"})
+    assert [o.pk for o in response.context["orders"]] == [
+        bigger_for_us.pk,
+        shared_order["order"].pk,
+    ]
+
+
+def test_seller_staff_order_list_runs_the_same_queries_for_one_order_or_many(client, shared_order):
+    client.force_login(shared_order["staff"])
+    client.get("/dashboard/orders/")  # warm the session, permission and site caches
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/dashboard/orders/").status_code == 200
+    ours = shared_order["our_line"].product
+    for quantity in (1, 2, 3):
+        basket = create_basket(empty=True)
+        basket.add_product(ours, quantity)
+        create_order(basket=basket, shipping_address=ShippingAddressFactory())
+    with CaptureQueriesContext(connection) as four:
+        response = client.get("/dashboard/orders/")
+    assert len(response.context["orders"]) == 4
+    assert len(four.captured_queries) == len(one.captured_queries)
+
+
+def test_seller_staff_order_statistics_count_only_their_lines(client, paid_shared_order):
+    client.force_login(paid_shared_order["staff"])
+    response = client.get("/dashboard/orders/statistics/")
+    assert response.status_code == 200
+    assert response.context["total_lines"] == 1
+    assert response.context["total_revenue"] == Decimal("56.00")
+    html = response.content.decode()
+    for secret in amounts(paid_shared_order["order"].total_incl_tax):
+        assert secret not in html
+
+
+def test_platform_staff_see_the_whole_order_as_oscar_shows_it(client, paid_shared_order):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    order = paid_shared_order["order"]
+    listing = client.get("/dashboard/orders/")
+    assert "146.00" in listing.content.decode()
+    assert listing.templates[0].name == "oscar/dashboard/orders/order_list.html"
+    detail = client.get(f"/dashboard/orders/{order.number}/")
+    html = detail.content.decode()
+    assert detail.templates[0].name == "oscar/dashboard/orders/order_detail.html"
+    for shown in ("146.00", "90.00", "别人的马蹄", "BANK-REF-7731", "满百减五", "PAY-EVT-4410"):
+        assert shown in html, shown
+    header, row = csv_rows(client.get("/dashboard/orders/", {"response_format": "csv"}))
+    assert row[header.index(str(_("Order value")))] == "146.00"
+    stats = client.get("/dashboard/orders/statistics/")
+    assert stats.context["total_revenue"] == Decimal("146.00")
