@@ -3,7 +3,8 @@
 Oscar's middleware and views load their collaborators by name through
 ``get_class``. For an app the project forks, Oscar finds our module itself;
 the offer app is not forked (its models and views are Oscar's), so its
-applicator is named here instead.
+applicator is named here instead, and so is the dashboard's home page (the
+dashboard app is not forked; its child apps are forked one by one).
 """
 
 from django.utils.module_loading import import_string
@@ -11,6 +12,7 @@ from oscar.core.loading import default_class_loader
 
 OVERRIDES = {
     ("offer.applicator", "Applicator"): "shop.offers.Applicator",
+    ("dashboard.views", "IndexView"): "shop.dashboard.home.views.IndexView",
 }
 
 

@@ -9,7 +9,16 @@ instead; the platform's staff read the order as stock Oscar shows it.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import (
+    DecimalField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
 
@@ -31,6 +40,26 @@ def own_lines(user, lines: QuerySet) -> QuerySet:
     if is_seller_staff_only(user):
         return lines.filter(partner__users=user)
     return lines
+
+
+def orders_matching_own_lines(
+    *, orders: QuerySet, user, product_title: str = "", upc: str = "", partner_sku: str = ""
+) -> QuerySet:
+    """Narrow Oscar's search by product name, UPC or partner SKU to orders where one of
+    the user's own lines matches: Oscar matches any line of the order, so a search
+    for another seller's product would pick out the orders it shares with them.
+    Each criterion, as in Oscar, may match a different line: one EXISTS each, inside
+    the list's query."""
+    criteria = {
+        "title__istartswith": product_title,
+        "upc": upc,
+        "partner_sku": partner_sku,
+    }
+    for lookup, value in criteria.items():
+        if value:
+            mine = Line.objects.filter(order=OuterRef("pk"), partner__users=user, **{lookup: value})
+            orders = orders.filter(Exists(mine))
+    return orders
 
 
 def _own_line_sum(*, user, field: str, output_field) -> Coalesce:

@@ -5,8 +5,10 @@ of it, change their statuses, act on the whole order and edit its shipping
 address, and shows them the whole order's totals, payments and discounts.
 Here a user who is not staff (a seller's staff) sees and acts on their own
 partners' lines only, and every figure they see is summed from those lines;
-order-level actions, payments, discounts, notes and the shipping address
-belong to the platform's staff, who see stock Oscar unchanged.
+order-level actions, payments (payment events included), discounts, notes
+and the shipping address belong to the platform's staff, who see stock Oscar
+unchanged. Their order search has no voucher or payment-method filter, and
+searches by product match their own lines only.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -17,8 +19,10 @@ from oscar.core.loading import get_model
 from oscar.views import sort_queryset
 
 from money.split import FEN
+from shop.dashboard.orders.forms import SellerOrderSearchForm
 from shop.dashboard.orders.selectors import (
     is_seller_staff_only,
+    orders_matching_own_lines,
     orders_with_own_line_totals,
     own_line_totals,
     own_lines,
@@ -36,6 +40,7 @@ class OrderListView(views.OrderListView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and is_seller_staff_only(request.user):
+            self.form_class = SellerOrderSearchForm
             self.CSV_COLUMNS = {
                 **self.CSV_COLUMNS,
                 "value": _("Value of your lines"),
@@ -48,6 +53,14 @@ class OrderListView(views.OrderListView):
         user = self.request.user
         if not is_seller_staff_only(user):
             return queryset
+        search = self.form.cleaned_data if self.form.is_valid() else {}
+        queryset = orders_matching_own_lines(
+            orders=queryset,
+            user=user,
+            product_title=search.get("product_title", ""),
+            upc=search.get("upc", ""),
+            partner_sku=search.get("partner_sku", ""),
+        )
         queryset = orders_with_own_line_totals(orders=queryset, user=user)
         # Sorting by the whole order's total would rank orders by other sellers' amounts.
         return sort_queryset(queryset, self.request, self.seller_sorts, default="-date_placed")
@@ -83,6 +96,8 @@ class OrderStatsView(views.OrderStatsView):
 
 class OrderDetailView(views.OrderDetailView):
     seller_template_name = "shop/dashboard/orders/seller_order_detail.html"
+    # Payments are the platform's: the work team records transfers.
+    platform_line_actions = ("create_payment_event",)
 
     def get_order_lines(self):
         return own_lines(self.request.user, super().get_order_lines())
@@ -111,6 +126,8 @@ class OrderDetailView(views.OrderDetailView):
         return super().handle_order_action(request, order, action)
 
     def handle_line_action(self, request, order, action):
+        if action in self.platform_line_actions and is_seller_staff_only(request.user):
+            raise PermissionDenied("Payment events are recorded by the platform's staff")
         requested = {int(pk) for pk in request.POST.getlist("selected_line") if pk.isdigit()}
         allowed = set(self.get_order_lines().values_list("pk", flat=True))
         if requested - allowed:

@@ -5,7 +5,6 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext as _
@@ -13,13 +12,13 @@ from oscar.core.loading import get_model
 from oscar.test.factories import (
     OrderDiscountFactory,
     ShippingAddressFactory,
-    SourceFactory,
-    SourceTypeFactory,
     UserFactory,
     create_basket,
     create_order,
     create_product,
 )
+
+from tests.shop.dashboard.tenants import amounts, seller_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -30,44 +29,6 @@ PaymentEventType = get_model("order", "PaymentEventType")
 ShippingEvent = get_model("order", "ShippingEvent")
 ShippingEventQuantity = get_model("order", "ShippingEventQuantity")
 ShippingEventType = get_model("order", "ShippingEventType")
-
-
-def seller_staff(partner_name):
-    user = UserFactory(is_staff=False)
-    user.user_permissions.add(
-        Permission.objects.get(codename="dashboard_access", content_type__app_label="partner")
-    )
-    return user
-
-
-@pytest.fixture
-def shared_order():
-    ours_staff = seller_staff("ours")
-    theirs_staff = seller_staff("theirs")
-    ours = create_product(
-        title="我们的芥菜干",
-        price=Decimal("28.00"),
-        num_in_stock=10,
-        partner_name="我们的合作社",
-        partner_users=[ours_staff],
-    )
-    theirs = create_product(
-        title="别人的马蹄",
-        price=Decimal("30.00"),
-        num_in_stock=10,
-        partner_name="别人的合作社",
-        partner_users=[theirs_staff],
-    )
-    basket = create_basket(empty=True)
-    basket.add_product(ours, 2)
-    basket.add_product(theirs, 3)
-    order = create_order(basket=basket, shipping_address=ShippingAddressFactory())
-    return {
-        "order": order,
-        "staff": ours_staff,
-        "our_line": order.lines.get(product=ours),
-        "their_line": order.lines.get(product=theirs),
-    }
 
 
 def test_seller_staff_see_only_their_own_lines(client, shared_order):
@@ -156,38 +117,6 @@ def test_platform_staff_still_see_and_act_on_everything(client, shared_order):
     response = client.get(f"/dashboard/orders/{order.number}/")
     assert len(response.context["lines"]) == 2
     assert client.get(f"/dashboard/orders/{order.number}/shipping-address/").status_code == 200
-
-
-# Whole-order figures: a seller's staff see sums of their own lines, never the
-# order's totals, payments, discounts or notes, nor another seller's amounts.
-
-
-@pytest.fixture
-def paid_shared_order(shared_order):
-    """The shared order, paid, discounted, noted, and with the other seller's line shipped."""
-    order = shared_order["order"]
-    SourceFactory(
-        order=order,
-        source_type=SourceTypeFactory(name="对公转账", code="bank-transfer"),
-        amount_allocated=order.total_incl_tax,
-        amount_debited=order.total_incl_tax,
-        reference="BANK-REF-7731",
-    )
-    OrderDiscountFactory(order=order, offer_name="满百减五", amount=Decimal("5.00"))
-    paid = PaymentEventType.objects.create(name="Paid", code="paid")
-    PaymentEvent.objects.create(
-        order=order, event_type=paid, amount=order.total_incl_tax, reference="PAY-EVT-4410"
-    )
-    order.notes.create(note_type="System", message="平台内部备注")
-    shipped = ShippingEventType.objects.create(name="Shipped", code="shipped")
-    event = ShippingEvent.objects.create(order=order, event_type=shipped, notes="SF-THEIRS-1")
-    ShippingEventQuantity.objects.create(event=event, line=shared_order["their_line"], quantity=3)
-    return shared_order
-
-
-def amounts(*values):
-    """Plain figures, so no currency format can hide one from the assertions."""
-    return [f"{value:.2f}" for value in values]
 
 
 def whole_order_secrets(shared):
@@ -375,3 +304,124 @@ def test_platform_staff_see_the_whole_order_as_oscar_shows_it(client, paid_share
     assert row[header.index(str(_("Order value")))] == "146.00"
     stats = client.get("/dashboard/orders/statistics/")
     assert stats.context["total_revenue"] == Decimal("146.00")
+
+
+# The order list's search: a filter on whole-order data (its voucher, its
+# payment sources) or on another seller's lines would tell a seller's staff
+# which of their orders carry what they may not see.
+
+
+@pytest.fixture
+def two_orders_of_ours(paid_shared_order):
+    """The shared order (the other seller's line, a voucher, a bank-transfer source)
+    and an order of ours alone, with neither."""
+    basket = create_basket(empty=True)
+    basket.add_product(paid_shared_order["our_line"].product, 1)
+    ours_only = create_order(basket=basket, shipping_address=ShippingAddressFactory())
+    OrderDiscountFactory(
+        order=paid_shared_order["order"], voucher_code="THEIRS-VOUCHER", amount=Decimal("1.00")
+    )
+    return {**paid_shared_order, "ours_only": ours_only}
+
+
+def listed(client, **search):
+    response = client.get("/dashboard/orders/", search)
+    assert response.status_code == 200
+    return {order.pk for order in response.context["orders"]}
+
+
+def test_seller_staff_cannot_tell_orders_apart_by_voucher_or_payment_method(
+    client, two_orders_of_ours
+):
+    client.force_login(two_orders_of_ours["staff"])
+    everything = listed(client)
+    assert everything == {two_orders_of_ours["order"].pk, two_orders_of_ours["ours_only"].pk}
+    assert listed(client, voucher="THEIRS-VOUCHER") == everything
+    assert listed(client, voucher="NO-SUCH-VOUCHER") == everything
+    assert listed(client, payment_method="bank-transfer") == everything
+    response = client.get("/dashboard/orders/")
+    assert "voucher" not in response.context["form"].fields
+    assert "payment_method" not in response.context["form"].fields
+    html = response.content.decode()
+    for secret in ('name="voucher"', 'name="payment_method"', "对公转账"):  # the source type
+        assert secret not in html, secret
+
+
+def test_seller_staff_search_by_product_matches_only_their_own_lines(client, two_orders_of_ours):
+    their_line = two_orders_of_ours["their_line"]
+    client.force_login(two_orders_of_ours["staff"])
+    assert listed(client, product_title="别人的") == set()
+    assert listed(client, partner_sku=their_line.partner_sku) == set()
+    if their_line.upc:
+        assert listed(client, upc=their_line.upc) == set()
+    both = {two_orders_of_ours["order"].pk, two_orders_of_ours["ours_only"].pk}
+    assert listed(client, product_title="我们的") == both
+    assert listed(client, partner_sku=two_orders_of_ours["our_line"].partner_sku) == both
+
+
+def test_seller_staff_filtered_order_list_runs_the_same_queries_for_one_order_or_many(
+    client, two_orders_of_ours
+):
+    client.force_login(two_orders_of_ours["staff"])
+    search = {"product_title": "我们的", "status": two_orders_of_ours["order"].status}
+    client.get("/dashboard/orders/", search)  # warm the session, permission and site caches
+    with CaptureQueriesContext(connection) as two:
+        client.get("/dashboard/orders/", search)
+    ours = two_orders_of_ours["our_line"].product
+    for quantity in (1, 2, 3):
+        basket = create_basket(empty=True)
+        basket.add_product(ours, quantity)
+        create_order(basket=basket, shipping_address=ShippingAddressFactory())
+    with CaptureQueriesContext(connection) as five:
+        response = client.get("/dashboard/orders/", search)
+    assert len(response.context["orders"]) == 5
+    assert len(five.captured_queries) == len(two.captured_queries)
+
+
+def test_platform_staff_still_search_by_voucher_and_payment_method(client, two_orders_of_ours):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    shared = {two_orders_of_ours["order"].pk}
+    assert listed(client, voucher="THEIRS-VOUCHER") == shared
+    assert listed(client, payment_method="bank-transfer") == shared
+    assert listed(client, product_title="别人的") == shared
+
+
+# Payment events are the platform's: the work team records transfers.
+
+
+def test_seller_staff_cannot_create_payment_events_on_their_lines(client, paid_shared_order):
+    order, our_line = paid_shared_order["order"], paid_shared_order["our_line"]
+    before = list(PaymentEvent.objects.values_list("pk", flat=True))
+    client.force_login(paid_shared_order["staff"])
+    response = client.post(
+        f"/dashboard/orders/{order.number}/",
+        {
+            "line_action": "create_payment_event",
+            "selected_line": [our_line.pk],
+            f"selected_line_qty_{our_line.pk}": 2,
+            "payment_event_type": "paid",
+            "amount": "56.00",
+        },
+    )
+    assert response.status_code == 403
+    assert list(PaymentEvent.objects.values_list("pk", flat=True)) == before
+    html = client.get(f"/dashboard/orders/{order.number}/").content.decode()
+    assert 'value="create_payment_event"' not in html
+    assert 'value="create_shipping_event"' in html  # shipping their lines is theirs
+
+
+def test_platform_staff_still_create_payment_events_on_lines(client, paid_shared_order):
+    order, our_line = paid_shared_order["order"], paid_shared_order["our_line"]
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.post(
+        f"/dashboard/orders/{order.number}/",
+        {
+            "line_action": "create_payment_event",
+            "selected_line": [our_line.pk],
+            f"selected_line_qty_{our_line.pk}": 2,
+            "payment_event_type": "paid",
+            "amount": "56.00",
+        },
+    )
+    assert response.status_code == 302
+    assert PaymentEvent.objects.filter(order=order, amount=Decimal("56.00")).exists()
