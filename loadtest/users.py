@@ -24,6 +24,7 @@ from loadtest.world import ORDERABLE, SCARCE
 TIMEOUT = 60  # seconds; longer than any page should take, shorter than the gunicorn timeout
 ORDER_NUMBER = re.compile(r"/checkout/thank-you/|/pay/(?P<number>[^/]+)/$")
 MONEY = re.compile(r"¥\s*([\d,]+\.\d{2})")
+CHECKOUT_LINK = re.compile(r'<a href="([^"]+)" id="basket-checkout"')
 
 
 class Stopped(Exception):
@@ -156,6 +157,7 @@ class Buyer(Person):
         self.fake_stripe = fake_stripe
         self.webhook_secret = webhook_secret
         self.product_paths: list[str] = []
+        self.checkout_path = "/checkout/"
 
     def browse(self) -> None:
         c = self.client
@@ -207,13 +209,19 @@ class Buyer(Person):
             self.stats.count_during_run("quick_order_refused")  # a row was short: nothing added
             c.get("quick-order page", added.headers["Location"])
             return False
-        c.get("basket", added.headers["Location"])
+        basket = c.get("basket", added.headers["Location"])
+        link = CHECKOUT_LINK.search(basket.text) if ok(basket) else None
+        self.checkout_path = unescape(link.group(1)) if link else "/checkout/"
         return True
 
     def checkout(self) -> None:
         c = self.client
         online = self.fake_stripe is not None and c.rng.random() < self.online_share
-        page = c.follow("checkout shipping-address page", c.get("checkout index", "/checkout/"))
+        # the basket's "Proceed to checkout" button, as the buyer clicks it
+        page = c.follow(
+            "checkout shipping-address page",
+            c.get("checkout shipping-address page", self.checkout_path),
+        )
         if not ok(page):
             return
         addresses = re.findall(r'name="address_id" value="(\d+)"', page.text)

@@ -1,5 +1,6 @@
 """Registration, invitations, pairing display, checkout and reorder for enterprise buyers."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -136,6 +137,27 @@ def test_checkout_by_bank_transfer_with_po_number_and_invoice(
     assert str(order.number) in thanks and "shop-payee-account" in thanks
     assert len(mail.outbox) == 1
     assert str(order.number) in mail.outbox[0].body and "4400" in mail.outbox[0].body
+
+
+def test_the_baskets_checkout_button_leads_straight_to_the_delivery_address(client, buyer):
+    (record,) = make_stock(n=1)
+    basket_for(buyer, [(record, 2)])
+    client.force_login(buyer)
+    basket = client.get(reverse("basket:summary")).content.decode()
+    button = re.search(r'<a href="([^"]+)" id="basket-checkout"', basket)
+    assert button and button.group(1) == reverse("checkout:shipping-address")
+    elsewhere = client.get(reverse("catalogue:index")).content.decode()
+    header = elsewhere.split('class="basket-mini-item', 1)[1].split("</ul>", 1)[0]
+    assert f'href="{reverse("checkout:shipping-address")}"' in header
+    page = client.get(button.group(1))
+    assert page.status_code == 200 and 'name="address_id"' in page.content.decode()
+
+    client.logout()  # a visitor's basket: the same button asks them to sign in first
+    visitor = client.get(button.group(1), follow=True)
+    assert visitor.redirect_chain[0][0] == (
+        reverse("customer:login") + "?next=" + reverse("checkout:shipping-address")
+    )
+    assert visitor.status_code == 200 and 'name="login-username"' in visitor.content.decode()
 
 
 def test_non_members_are_sent_to_register_before_checkout(client):
