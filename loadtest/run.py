@@ -200,10 +200,24 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if result.get("invariants_hold") and result.get("errors_5xx") == 0 else 1
 
 
+def cpu_calibration_ms() -> float:
+    """The best of three runs of a fixed pure-Python loop: how fast this machine's cores are
+    today, so that runs on different machines or days can be compared."""
+    best = float("inf")
+    for _run in range(3):
+        started = time.process_time()
+        total = 0
+        for n in range(2_000_000):
+            total += n
+        best = min(best, time.process_time() - started)
+    return round(best * 1000, 1)
+
+
 def run_traffic(args, stack: Stack, stats: Stats, stop: threading.Event, crowd: list) -> dict:
     from loadtest.faults import FaultInjector
     from loadtest.invariants import drain_wait, invariants_check
 
+    calibration = cpu_calibration_ms()  # everyone has logged in and waits: the stack is idle
     load_before = os.getloadavg()
     cpu_before = stack.cpu_by_process()
     injector = FaultInjector(stack, args.duration, stop) if args.faults else None
@@ -280,6 +294,7 @@ def run_traffic(args, stack: Stack, stats: Stats, stop: threading.Event, crowd: 
         "loadavg_before": [round(x, 2) for x in load_before],
         "loadavg_end": [round(x, 2) for x in load_during],
         "cores": os.cpu_count(),
+        "cpu_calibration_ms": calibration,
         # CPU seconds each part used during the traffic, summed over the processes alive at
         # its end (a process that ended during it, e.g. killed by a fault, drops out)
         "cpu_s": {
@@ -289,6 +304,12 @@ def run_traffic(args, stack: Stack, stats: Stats, stop: threading.Event, crowd: 
             for name, pids in cpu_after.items()
         },
     }
+    # the requests of the traffic only (logins came before it) against the web tier's CPU
+    traffic_requests = sum(len(v) for k, v in stats.latencies.items() if not k.startswith("login"))
+    web_cpu = result["cpu_s"].get("web", 0.0)
+    result["web_cpu_ms_per_request"] = (
+        round(1000 * web_cpu / traffic_requests, 1) if traffic_requests else None
+    )
     if injector:
         result["faults"], result["errors_5xx_outside_faults"] = injector.report(stats.server_errors)
     failures = [p for p in crowd if p.failure is not None]

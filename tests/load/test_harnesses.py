@@ -84,6 +84,8 @@ def test_load_harness_short_run_keeps_every_invariant():
     result = harness()
     assert_invariants_hold(result)
     assert result["errors_5xx"] == 0, result["output"]
+    # the figures that let runs on other machines or days be compared
+    assert result["cpu_calibration_ms"] > 0 and result["web_cpu_ms_per_request"] > 0, result
     assert result["exit_status"] == 0, result["output"]
 
 
