@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 from loadtest.stack import WEBHOOK_SECRET, Stack
-from loadtest.stats import Stats, percentile
+from loadtest.stats import Stats, cpu_calibration_ms, percentile
 
 DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/taibao_load"
 
@@ -198,19 +198,6 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
     print(json.dumps(result, ensure_ascii=False, sort_keys=False), flush=True)
     return 0 if result.get("invariants_hold") and result.get("errors_5xx") == 0 else 1
-
-
-def cpu_calibration_ms() -> float:
-    """The best of three runs of a fixed pure-Python loop: how fast this machine's cores are
-    today, so that runs on different machines or days can be compared."""
-    best = float("inf")
-    for _run in range(3):
-        started = time.process_time()
-        total = 0
-        for n in range(2_000_000):
-            total += n
-        best = min(best, time.process_time() - started)
-    return round(best * 1000, 1)
 
 
 def run_traffic(args, stack: Stack, stats: Stats, stop: threading.Event, crowd: list) -> dict:

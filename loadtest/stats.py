@@ -77,3 +77,16 @@ class Stats:
                 f"{s['p99']:>8.0f} {s['max']:>8.0f}  {errors}"
             )
         return "\n".join(rows)
+
+
+def cpu_calibration_ms() -> float:
+    """The best of three runs of a fixed pure-Python loop: how fast this machine's cores are
+    at the time, so that runs on other machines or days can be compared."""
+    best = float("inf")
+    for _run in range(3):
+        started = time.process_time()
+        total = 0
+        for n in range(2_000_000):
+            total += n
+        best = min(best, time.process_time() - started)
+    return round(best * 1000, 1)

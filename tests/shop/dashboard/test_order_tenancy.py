@@ -389,20 +389,25 @@ def test_platform_staff_still_search_by_voucher_and_payment_method(client, two_o
 # Payment events are the platform's: the work team records transfers.
 
 
-def test_seller_staff_cannot_create_payment_events_on_their_lines(client, paid_shared_order):
-    order, our_line = paid_shared_order["order"], paid_shared_order["our_line"]
-    before = list(PaymentEvent.objects.values_list("pk", flat=True))
-    client.force_login(paid_shared_order["staff"])
-    response = client.post(
+def payment_event_posted(client, order, line):
+    """Oscar's line action: a payment event of 56.00 for two units of ``line``."""
+    return client.post(
         f"/dashboard/orders/{order.number}/",
         {
             "line_action": "create_payment_event",
-            "selected_line": [our_line.pk],
-            f"selected_line_qty_{our_line.pk}": 2,
+            "selected_line": [line.pk],
+            f"selected_line_qty_{line.pk}": 2,
             "payment_event_type": "paid",
             "amount": "56.00",
         },
     )
+
+
+def test_seller_staff_cannot_create_payment_events_on_their_lines(client, paid_shared_order):
+    order, our_line = paid_shared_order["order"], paid_shared_order["our_line"]
+    before = list(PaymentEvent.objects.values_list("pk", flat=True))
+    client.force_login(paid_shared_order["staff"])
+    response = payment_event_posted(client, order, our_line)
     assert response.status_code == 403
     assert list(PaymentEvent.objects.values_list("pk", flat=True)) == before
     html = client.get(f"/dashboard/orders/{order.number}/").content.decode()
@@ -413,15 +418,6 @@ def test_seller_staff_cannot_create_payment_events_on_their_lines(client, paid_s
 def test_platform_staff_still_create_payment_events_on_lines(client, paid_shared_order):
     order, our_line = paid_shared_order["order"], paid_shared_order["our_line"]
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    response = client.post(
-        f"/dashboard/orders/{order.number}/",
-        {
-            "line_action": "create_payment_event",
-            "selected_line": [our_line.pk],
-            f"selected_line_qty_{our_line.pk}": 2,
-            "payment_event_type": "paid",
-            "amount": "56.00",
-        },
-    )
+    response = payment_event_posted(client, order, our_line)
     assert response.status_code == 302
     assert PaymentEvent.objects.filter(order=order, amount=Decimal("56.00")).exists()
