@@ -7,8 +7,8 @@ which a 100-line bulk basket cannot afford.
 That query is wide, and every page runs it for the header's basket. An open
 basket is loaded knowing whether it had any line then (an EXISTS in the same
 query), and an empty one skips it. Whatever changes the lines (adding,
-merging, quick order, placing the order) resets Oscar's ``_lines``, and with
-it that knowledge.
+merging, quick order, flushing) resets Oscar's ``_lines``, and with it that
+knowledge.
 """
 
 from django.db import models
@@ -19,7 +19,7 @@ from oscar.apps.basket.managers import OpenBasketManager
 
 class OpenBasketsKnowingTheirLines(OpenBasketManager):
     def get_queryset(self):
-        lines = self.model.lines.rel.related_model.objects.filter(basket=OuterRef("pk"))
+        lines = Line.objects.filter(basket=OuterRef("pk"))  # this module's Line, below
         return super().get_queryset().annotate(had_lines_when_loaded=Exists(lines))
 
 

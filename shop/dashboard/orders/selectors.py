@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
+    Count,
     DecimalField,
     Exists,
     IntegerField,
@@ -134,8 +135,6 @@ def own_shipping_events(*, order, user) -> QuerySet:
 
 def own_order_stats(*, orders: QuerySet, user) -> dict[str, int | Decimal]:
     """Oscar's order statistics with lines and revenue counted from the user's lines."""
-    lines = Line.objects.filter(order__in=orders, partner__users=user)
-    return {
-        "total_lines": lines.count(),
-        "total_revenue": lines.aggregate(total=Sum("line_price_incl_tax", default=ZERO))["total"],
-    }
+    return Line.objects.filter(order__in=orders, partner__users=user).aggregate(
+        total_lines=Count("pk"), total_revenue=Sum("line_price_incl_tax", default=ZERO)
+    )
