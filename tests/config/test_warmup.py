@@ -13,14 +13,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = """
-import json, django
+import gc, json, runpy, types, django
 django.setup()
 from django.db import connections
 from django.template import base, engines
 from django.urls import get_resolver
-from config.warmup import template_names, warm_up
+from config.warmup import template_names
 
-report = warm_up()
+# gunicorn's master calls this hook once the application is loaded, before it forks
+logged = []
+server = types.SimpleNamespace(
+    cfg=types.SimpleNamespace(preload_app=True),
+    log=types.SimpleNamespace(info=lambda message, *args: logged.append(args)),
+)
+runpy.run_path("config/gunicorn.conf.py")["when_ready"](server)
+(report,) = logged[0]
+frozen = gc.get_freeze_count()
 engine = engines["django"].engine
 cached = set(engine.template_loaders[0].get_template_cache)
 compiled_after = []
@@ -45,6 +53,7 @@ print(json.dumps({
     "compiled_after": compiled_after,
     "resolvers_unfilled": unfilled(get_resolver()),
     "connections_open": [c.alias for c in connections.all() if c.connection is not None],
+    "frozen": frozen,
 }))
 """
 
@@ -63,7 +72,12 @@ def test_warm_up_compiles_every_template_and_fills_every_resolver_without_the_da
         "REDIS_URL": f"redis://127.0.0.1:{closed_port()}/0",
     }
     probe = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert probe.returncode == 0, probe.stderr[-3000:]
     found = json.loads(probe.stdout.strip().splitlines()[-1])
@@ -78,3 +92,5 @@ def test_warm_up_compiles_every_template_and_fills_every_resolver_without_the_da
     assert found["resolvers_unfilled"] == []
     assert found["report"]["routes"] > 500
     assert found["connections_open"] == []
+    # what the master built is out of the workers' collections (config/gunicorn.conf.py)
+    assert found["frozen"] > 100_000
