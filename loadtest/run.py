@@ -12,6 +12,7 @@ request got a 5xx answer.
 import argparse
 import json
 import os
+import random
 import shutil
 import signal
 import sys
@@ -48,6 +49,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--online-share", type=float, default=0.15, help="orders paid by Stripe")
     parser.add_argument(
         "--think", default="1-3", help="think time between steps, seconds: low-high"
+    )
+    parser.add_argument(
+        "--ramp",
+        type=float,
+        default=15,
+        help="seconds over which the people start, one after another; the measured traffic "
+        "begins once the last has started",
     )
     parser.add_argument("--drain-timeout", type=float, default=300)
     parser.add_argument("--database-url", default=None)
@@ -206,12 +214,22 @@ def run_traffic(args, stack: Stack, stats: Stats, stop: threading.Event, crowd: 
 
     calibration = cpu_calibration_ms()  # everyone has logged in and waits: the stack is idle
     load_before = os.getloadavg()
-    cpu_before = stack.cpu_by_process()
     injector = FaultInjector(stack, args.duration, stop) if args.faults else None
-    log(f"traffic for {args.duration:.0f} s" + (" with faults" if injector else ""))
-    started = time.monotonic()
-    for person in crowd:
+    # People arrive one after another, as they would, not all on the same instant: started
+    # together, 50 buyers ask for the same pages in the same seconds for several rounds.
+    # The ramp is not measured; the traffic that is starts with everyone at work.
+    log(f"{len(crowd)} people start over {args.ramp:.0f} s")
+    stats.recording = False
+    delays = [args.ramp * k / len(crowd) for k in range(len(crowd))]
+    random.shuffle(delays)
+    for person, delay in zip(crowd, delays, strict=True):
+        person.start_delay = delay
         person.go.set()
+    stop.wait(args.ramp)
+    cpu_before = stack.cpu_by_process()
+    log(f"traffic for {args.duration:.0f} s" + (" with faults" if injector else ""))
+    stats.recording = True
+    started = time.monotonic()
     if injector:
         injector.start()
     stop.wait(args.duration)
@@ -257,6 +275,7 @@ def run_traffic(args, stack: Stack, stats: Stats, stop: threading.Event, crowd: 
         "invariants_hold": findings.holding() and not dead,
         "processes_down": dead,  # services no longer running when the traffic ended
         "duration_s": round(elapsed),
+        "ramp_s": args.ramp,
         "buyers": args.buyers,
         "think_s": args.think,  # each step's pause range (some steps take a fraction of it)
         "sellers": min(args.sellers, 5),
@@ -271,6 +290,8 @@ def run_traffic(args, stack: Stack, stats: Stats, stop: threading.Event, crowd: 
             "p99": round(percentile(placed_server, 0.99)),
         },
         "requests": sum(len(v) for v in stats.latencies.values()),
+        # the p95 of every request in each 10 s of the traffic: where the slow ones bunched
+        "p95_ms_by_10s": [round(ms) for ms in stats.windows_p95(started, 10)],
         "errors_connection": stats.errors_connection(),
         "errors_4xx": sum(
             n for per in stats.errors.values() for code, n in per.items() if code.startswith("4")

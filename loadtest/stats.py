@@ -22,13 +22,14 @@ class Stats:
         # (monotonic time, endpoint, method and url, status) of every 5xx answer
         self.server_errors: list[tuple[float, str, str, int]] = []
         self.counters: Counter[str] = Counter()  # business outcomes: orders placed, refused …
+        self.timeline: list[tuple[float, float]] = []  # (monotonic time answered, ms) of each
         self.recording = True
 
     def record(self, endpoint: str, ms: float, *, status: int | None, url: str = "") -> None:
         with self._lock:
-            if not self.recording:
-                return
-            self.latencies[endpoint].append(ms)
+            if self.recording:  # errors count whenever they happen: in the ramp too
+                self.latencies[endpoint].append(ms)
+                self.timeline.append((time.monotonic(), ms))
             if status is None:
                 self.errors[endpoint]["connection"] += 1
             elif status >= 500:
@@ -64,6 +65,17 @@ class Stats:
             "max": values[-1] if values else 0.0,
             "errors": dict(self.errors.get(endpoint, {})),
         }
+
+    def windows_p95(self, since: float, seconds: float) -> list[float]:
+        """The p95 latency of the requests answered in each ``seconds`` from ``since`` on."""
+        windows: dict[int, list[float]] = defaultdict(list)
+        for answered, ms in self.timeline:
+            if answered >= since:
+                windows[int((answered - since) // seconds)].append(ms)
+        return [
+            percentile(sorted(windows.get(n, [])), 0.95)
+            for n in range(max(windows, default=-1) + 1)
+        ]
 
     def table(self) -> str:
         rows = [

@@ -126,6 +126,7 @@ class Person(threading.Thread):
         self.client = Client(base_url, stats, stop, think)
         self.logged_in = threading.Event()
         self.go = threading.Event()
+        self.start_delay = 0.0  # seconds after `go` (the run's ramp)
         self.failure: BaseException | None = None
 
     def run(self) -> None:
@@ -138,7 +139,8 @@ class Person(threading.Thread):
             else:
                 raise RuntimeError(f"{self.email} could not log in")
             self.go.wait()
-            self.client.think(scale=0.5)  # spread the first steps
+            if self.client.stop.wait(self.start_delay):
+                raise Stopped
             while True:
                 self.step()
         except Stopped:

@@ -48,6 +48,8 @@ def harness(*extra: str) -> dict:
             "2",
             "--think",
             "0.5-1.5",
+            "--ramp",
+            "4",
             "--drain-timeout",
             "240",
             *extra,
@@ -86,6 +88,8 @@ def test_load_harness_short_run_keeps_every_invariant():
     assert result["errors_5xx"] == 0, result["output"]
     # the figures that let runs on other machines or days be compared
     assert result["cpu_calibration_ms"] > 0 and result["web_cpu_ms_per_request"] > 0, result
+    # the measured traffic starts after the ramp: 25 s of it, in windows of 10 s
+    assert result["ramp_s"] == 4 and len(result["p95_ms_by_10s"]) == 3, result
     assert result["exit_status"] == 0, result["output"]
 
 

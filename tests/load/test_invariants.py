@@ -113,3 +113,24 @@ def test_a_5xx_counts_once_at_the_latest_fault_before_it():
     report, outside = injector.report(errors)
     assert [(f["errors_5xx"], f["errors_5xx_reads"]) for f in report] == [(1, 1), (1, 0)]
     assert outside == 1
+
+
+def test_the_ramp_is_not_timed_but_its_errors_count(monkeypatch):
+    from loadtest import stats as stats_module
+    from loadtest.stats import Stats
+
+    clock = iter([100.0, 101.0, 102.0, 105.0, 111.0, 112.0, 113.0])
+    monkeypatch.setattr(stats_module.time, "monotonic", lambda: next(clock))
+    stats = Stats()
+    stats.recording = False  # the people are still arriving
+    stats.record("catalogue", 900.0, status=200)
+    stats.record("basket", 950.0, status=502)  # 100.0
+    stats.recording = True  # the measured traffic, from 101.0
+    stats.record("catalogue", 40.0, status=200)  # 101.0
+    stats.record("catalogue", 60.0, status=200)  # 102.0
+    stats.record("basket", 80.0, status=200)  # 105.0
+    stats.record("basket", 700.0, status=200)  # 111.0
+
+    assert stats.summary("catalogue")["n"] == 2 and stats.summary("catalogue")["max"] == 60.0
+    assert stats.errors_5xx() == 1 and len(stats.server_errors) == 1
+    assert stats.windows_p95(since=101.0, seconds=10) == [80.0, 700.0]
