@@ -82,11 +82,12 @@ bench: install-test
 DURATION ?= 120
 USERS    ?= 50
 THINK    ?= 1-3
+RAMP     ?= 15
 loadtest: install-test
-	$(PY) -m loadtest.run --duration $(DURATION) --buyers $(USERS) --think $(THINK)
+	$(PY) -m loadtest.run --duration $(DURATION) --buyers $(USERS) --think $(THINK) --ramp $(RAMP)
 
 faulttest: install-test
-	$(PY) -m loadtest.run --duration $(DURATION) --buyers $(USERS) --think $(THINK) --faults
+	$(PY) -m loadtest.run --duration $(DURATION) --buyers $(USERS) --think $(THINK) --ramp $(RAMP) --faults
 
 ## Re-extract and compile the Chinese translations after changing strings.
 messages: install
