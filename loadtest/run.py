@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
-from loadtest.stack import WEBHOOK_SECRET, Stack
+from loadtest.stack import WEBHOOK_SECRET, Stack, cpu_used
 from loadtest.stats import Stats, cpu_calibration_ms, percentile
 
 DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/taibao_load"
@@ -303,12 +303,11 @@ def run_traffic(args, stack: Stack, stats: Stats, stop: threading.Event, crowd: 
         "loadavg_end": [round(x, 2) for x in load_during],
         "cores": os.cpu_count(),
         "cpu_calibration_ms": calibration,
-        # CPU seconds each part used during the traffic, summed over the processes alive at
-        # its end (a process that ended during it, e.g. killed by a fault, drops out)
+        # CPU seconds each part used during the traffic (loadtest.stack.cpu_used): recycled
+        # gunicorn workers whole; a service killed by a fault, or a PostgreSQL session that
+        # ended, drops out
         "cpu_s": {
-            name: round(
-                sum(cpu - cpu_before.get(name, {}).get(pid, 0.0) for pid, cpu in pids.items()), 1
-            )
+            name: round(cpu_used(cpu_before.get(name, {}), pids, tree=name != "postgres"), 1)
             for name, pids in cpu_after.items()
         },
     }

@@ -86,6 +86,22 @@ def cpu_seconds(pid: int) -> float:
     return (utime + stime + cutime + cstime) / os.sysconf("SC_CLK_TCK")
 
 
+def cpu_used(before: dict[int, float], after: dict[int, float], *, tree: bool = True) -> float:
+    """CPU seconds a service used between two readings of ``cpu_by_process`` (its first
+    process first, each process with the time of the children it has reaped).
+
+    While the service's first process lives, every process of its tree that ended in
+    between (a recycled gunicorn worker) was reaped within the tree, and its whole time,
+    from before the first reading too, now sits in its parent's: the difference of the
+    sums is then exact. A service started again in between (a fault), or processes that
+    are no tree of ours (``tree=False``: PostgreSQL's sessions), count what their processes
+    alive at the end used since the first reading.
+    """
+    if tree and before and after and next(iter(before)) == next(iter(after)):
+        return sum(after.values()) - sum(before.values())
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+
+
 class Service:
     """One child process in its own session, its output in a log file."""
 

@@ -134,3 +134,18 @@ def test_the_ramp_is_not_timed_but_its_errors_count(monkeypatch):
     assert stats.summary("catalogue")["n"] == 2 and stats.summary("catalogue")["max"] == 60.0
     assert stats.errors_5xx() == 1 and len(stats.server_errors) == 1
     assert stats.windows_p95(since=101.0, seconds=10) == [80.0, 700.0]
+
+
+def test_cpu_of_a_service_counts_recycled_workers_once_and_a_restarted_one_from_its_start():
+    from loadtest.stack import cpu_used
+
+    # gunicorn: master 10 (its reaped children's time included), workers 11 and 12; during
+    # the traffic 11 used 3 s more and was recycled (master now holds its whole 8 s), 13
+    # replaced it and used 2 s, 12 used 4 s
+    before = {10: 1.0, 11: 5.0, 12: 6.0}
+    after = {10: 1.0 + 8.0, 12: 10.0, 13: 2.0}
+    assert cpu_used(before, after) == 3.0 + 2.0 + 4.0
+    # a Celery worker killed and started again: what the new one used
+    assert cpu_used({20: 4.0, 21: 9.0}, {30: 1.5, 31: 2.5}) == 4.0
+    # PostgreSQL sessions: nobody here reaps them; those alive at the end, since the start
+    assert cpu_used({40: 2.0, 41: 3.0}, {40: 2.5, 42: 1.0}, tree=False) == 1.5
