@@ -54,9 +54,11 @@ def when_ready(server):
     server.log.info("Warmed up before forking: %s", warm_up())
     connections.close_all()  # a connection the workers would inherit is never shared
     # Everything the master built (about 300,000 objects) goes to the collector's permanent
-    # generation. A worker's full collections then walk only what the worker made itself: a
-    # pause of about 35 ms instead of 240 every few hundred requests, and a recycled worker's
-    # exit of about 0.2 s instead of 1.2 (its last collection walked the whole inherited heap,
-    # copying every shared page it touched, while the master waited to fork its replacement).
+    # generation, so a worker's collections walk only what the worker made itself. A recycled
+    # worker's last collection walked the whole inherited heap, copying every shared page it
+    # touched, while the master waited to fork its replacement: the request after a recycle
+    # waited about 1 s more than others, now about 0.12 s (bench/worker_recycle.py). A full
+    # collection during requests, every few hundred of them, fell from about 240 ms to 35
+    # (a one-off count with gc.callbacks). Collected first, so no garbage is frozen.
     gc.collect()
     gc.freeze()

@@ -386,12 +386,25 @@ class Stack:
             pass
         return usage
 
-    def web_times_ms(self, method: str, path: str, status: str) -> list[float]:
-        """Time gunicorn spent on each such request (its access log), ascending."""
+    def access_log_size(self) -> int:
         try:
-            lines = (self.log_dir / "access.log").read_text(errors="replace").splitlines()
+            return (self.log_dir / "access.log").stat().st_size
+        except OSError:
+            return 0
+
+    def web_times_ms(
+        self, method: str, path: str, status: str, between: tuple[int, int] | None = None
+    ) -> list[float]:
+        """Time gunicorn spent on each such request (its access log, or the part of it
+        between two of its sizes), ascending."""
+        try:
+            with open(self.log_dir / "access.log", "rb") as log:
+                start, end = between or (0, None)
+                log.seek(start)
+                chunk = log.read(None if end is None else end - start)
         except OSError:
             return []
+        lines = chunk.decode(errors="replace").splitlines()
         times = []
         for line in lines:  # '<status> <ms> "<method> <path> HTTP/1.1"'
             parts = line.split()

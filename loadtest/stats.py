@@ -15,7 +15,8 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
 
 
 class Stats:
-    def __init__(self):
+    def __init__(self, clock=time.monotonic):
+        self._clock = clock
         self._lock = threading.Lock()
         self.latencies: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, Counter] = defaultdict(Counter)  # endpoint → {"500": n, "reset": n}
@@ -27,14 +28,16 @@ class Stats:
 
     def record(self, endpoint: str, ms: float, *, status: int | None, url: str = "") -> None:
         with self._lock:
-            if self.recording:  # errors count whenever they happen: in the ramp too
+            # errors count whenever they happen (in the ramp, and in the answers still on
+            # their way when the traffic stops); latencies only in the measured traffic
+            if self.recording:
                 self.latencies[endpoint].append(ms)
-                self.timeline.append((time.monotonic(), ms))
+                self.timeline.append((self._clock(), ms))
             if status is None:
                 self.errors[endpoint]["connection"] += 1
             elif status >= 500:
                 self.errors[endpoint][str(status)] += 1
-                self.server_errors.append((time.monotonic(), endpoint, url, status))
+                self.server_errors.append((self._clock(), endpoint, url, status))
             elif status >= 400:
                 self.errors[endpoint][str(status)] += 1
 
@@ -47,13 +50,20 @@ class Stats:
             if self.recording:
                 self.counters[name] += n
 
+    def _errors_counted(self, matches) -> int:
+        with self._lock:  # a person's thread may still be answered while the report is made
+            return sum(
+                n for per in self.errors.values() for code, n in per.items() if matches(code)
+            )
+
     def errors_5xx(self) -> int:
-        return sum(
-            n for per in self.errors.values() for code, n in per.items() if code.startswith("5")
-        )
+        return self._errors_counted(lambda code: code.startswith("5"))
+
+    def errors_4xx(self) -> int:
+        return self._errors_counted(lambda code: code.startswith("4"))
 
     def errors_connection(self) -> int:
-        return sum(per.get("connection", 0) for per in self.errors.values())
+        return self._errors_counted(lambda code: code == "connection")
 
     def summary(self, endpoint: str) -> dict:
         values = sorted(self.latencies.get(endpoint, []))
@@ -66,16 +76,21 @@ class Stats:
             "errors": dict(self.errors.get(endpoint, {})),
         }
 
-    def windows_p95(self, since: float, seconds: float) -> list[float]:
-        """The p95 latency of the requests answered in each ``seconds`` from ``since`` on."""
-        windows: dict[int, list[float]] = defaultdict(list)
-        for answered, ms in self.timeline:
-            if answered >= since:
-                windows[int((answered - since) // seconds)].append(ms)
-        return [
-            percentile(sorted(windows.get(n, [])), 0.95)
-            for n in range(max(windows, default=-1) + 1)
-        ]
+    def windows_p95(self, since: float, until: float, seconds: float) -> list[float | None]:
+        """The p95 latency of the requests answered in each ``seconds`` from ``since`` to
+        ``until`` (None where none was answered: a stall, not a quiet moment). The last
+        window ends at ``until``; a remainder shorter than half a window joins the one
+        before it."""
+        count = max(1, math.ceil((until - since) / seconds))
+        if count > 1 and (until - since) - (count - 1) * seconds < seconds / 2:
+            count -= 1
+        windows: list[list[float]] = [[] for _ in range(count)]
+        with self._lock:
+            timeline = list(self.timeline)
+        for answered, ms in timeline:
+            if since <= answered < until:
+                windows[min(int((answered - since) // seconds), count - 1)].append(ms)
+        return [percentile(sorted(w), 0.95) if w else None for w in windows]
 
     def table(self) -> str:
         rows = [

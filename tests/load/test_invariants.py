@@ -115,25 +115,39 @@ def test_a_5xx_counts_once_at_the_latest_fault_before_it():
     assert outside == 1
 
 
-def test_the_ramp_is_not_timed_but_its_errors_count(monkeypatch):
-    from loadtest import stats as stats_module
+def test_the_ramp_is_not_timed_but_its_errors_count():
     from loadtest.stats import Stats
 
-    clock = iter([100.0, 101.0, 102.0, 105.0, 111.0, 112.0, 113.0])
-    monkeypatch.setattr(stats_module.time, "monotonic", lambda: next(clock))
-    stats = Stats()
+    clock = iter([100.0, 101.0, 102.0, 105.0, 125.0, 143.0, 150.0])
+    stats = Stats(clock=lambda: next(clock))
     stats.recording = False  # the people are still arriving
     stats.record("catalogue", 900.0, status=200)
     stats.record("basket", 950.0, status=502)  # 100.0
-    stats.recording = True  # the measured traffic, from 101.0
+    stats.recording = True  # the measured traffic, from 101.0 to 146.0
     stats.record("catalogue", 40.0, status=200)  # 101.0
     stats.record("catalogue", 60.0, status=200)  # 102.0
     stats.record("basket", 80.0, status=200)  # 105.0
-    stats.record("basket", 700.0, status=200)  # 111.0
+    stats.record("basket", 700.0, status=200)  # 125.0
+    stats.record("basket", 90.0, status=200)  # 143.0
+    stats.recording = False  # an answer still on its way when the traffic stopped
+    stats.record("basket", 5000.0, status=504)
 
     assert stats.summary("catalogue")["n"] == 2 and stats.summary("catalogue")["max"] == 60.0
-    assert stats.errors_5xx() == 1 and len(stats.server_errors) == 1
-    assert stats.windows_p95(since=101.0, seconds=10) == [80.0, 700.0]
+    assert stats.summary("basket")["max"] == 700.0
+    assert stats.errors_5xx() == 2 and stats.errors_4xx() == 0
+    # 45 s in windows of 10: nothing answered from 111 to 121 or from 131 to 141 (a stall
+    # shows as None), the last 5 s a window of their own
+    assert stats.windows_p95(since=101.0, until=146.0, seconds=10) == [
+        80.0,
+        None,
+        700.0,
+        None,
+        90.0,
+    ]
+    # 43 s: the last 3 s join the window before them
+    assert stats.windows_p95(since=101.0, until=144.0, seconds=10) == [80.0, None, 700.0, 90.0]
+    # 41 s: what was answered after the end is left out
+    assert stats.windows_p95(since=101.0, until=142.0, seconds=10) == [80.0, None, 700.0, None]
 
 
 def test_cpu_of_a_service_counts_recycled_workers_once_and_a_restarted_one_from_its_start():
