@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -78,20 +79,23 @@ def test_summary_and_ledger_paths_give_the_same_household_report(world):
     assert sales_totals(filters=whole) == sales_totals(filters=by_ledger)
 
 
-def test_a_hand_repair_shows_as_a_mismatch_until_rebuilt(world):
-    Attribution.objects.filter(line__order=world.orders[0]).update(
-        created_at=timezone.now() - datetime.timedelta(days=400)
-    )
-    assert ledger_summary_mismatches() != []
-    months, reach = ledger_summary_rebuild()
-    assert ledger_summary_mismatches() == []
-    assert months == LedgerMonth.objects.count() and reach == OrderReach.objects.count()
-    last_year = timezone.localdate().replace(day=1) - datetime.timedelta(days=366)
-    old = ReportFilters(date_from=last_year.replace(day=1), date_to=timezone.localdate())
-    assert summary_applies(old)
-    assert sales_totals(filters=old)["sales_amount"] == sum(
-        line.line_price_incl_tax for order in world.orders for line in order.lines.all()
-    )
+@pytest.mark.parametrize("today", ["2026-12-02", "2026-03-01", "2026-07-31"])
+def test_a_hand_repair_shows_as_a_mismatch_until_rebuilt(today):
+    # Early and late in a month alike: the period read below must cover the moved rows.
+    with time_machine.travel(datetime.datetime.fromisoformat(f"{today}T10:00:00+08:00")):
+        world = build_world()
+        moved_to = timezone.now() - datetime.timedelta(days=400)
+        Attribution.objects.filter(line__order=world.orders[0]).update(created_at=moved_to)
+        assert ledger_summary_mismatches() != []
+        months, reach = ledger_summary_rebuild()
+        assert ledger_summary_mismatches() == []
+        assert months == LedgerMonth.objects.count() and reach == OrderReach.objects.count()
+        first_of_that_month = timezone.localdate(moved_to).replace(day=1)
+        old = ReportFilters(date_from=first_of_that_month, date_to=timezone.localdate())
+        assert summary_applies(old)
+        assert sales_totals(filters=old)["sales_amount"] == sum(
+            line.line_price_incl_tax for order in world.orders for line in order.lines.all()
+        )
 
 
 @settings(
