@@ -67,7 +67,7 @@ backuptest: install
 
 ## The fake Stripe (API, a Stripe.js stand-in, signed webhooks) for the offline demo: README "Stripe".
 stripe-fake: install-test
-	$(PY) -m tests.shop.online.fake_stripe --port 12111 --webhook-url http://$(HOST)/stripe/webhook/
+	$(PY) -m testing.fake_stripe --port 12111 --webhook-url http://$(HOST)/stripe/webhook/
 
 ## Every benchmark; each prints one JSON line last. PostgreSQL through DATABASE_URL.
 bench: install-test

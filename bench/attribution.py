@@ -35,7 +35,8 @@ if "FIELD_ENCRYPTION_KEY" not in os.environ:
 
     os.environ["FIELD_ENCRYPTION_KEY"] = Fernet.generate_key().decode()
 
-from bench.scratch import PROJECT_ROOT, django_with_database
+from bench.database import PROJECT_ROOT, django_with_database
+from testing.processes import celery_worker_command
 
 PRODUCTS = 40
 LOTS_PER_PRODUCT = 25
@@ -48,13 +49,13 @@ def build_catalogue():
     from oscar.core.loading import get_model
     from oscar.test.factories import ProductFactory
 
-    from farmers.factories import (
+    from farmers.models import Lot
+    from testing.factories import (
         HouseholdFactory,
         MembershipFactory,
         SellerFactory,
         VillageFactory,
     )
-    from farmers.models import Lot
 
     StockRecord = get_model("partner", "StockRecord")
     stamp = time.time_ns()  # a database reused across runs keeps earlier runs' rows
@@ -162,26 +163,9 @@ def build_paid_orders(records):
 
 def start_worker() -> subprocess.Popen:
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-Q",
-            "attribution",
-            "--concurrency",
-            "1",
-            "--pool",
-            "prefork",
-            "--without-mingle",
-            "--without-gossip",
-            "--loglevel",
-            "WARNING",
-            "-n",
-            f"bench-{os.getpid()}@%h",
-        ],
+        celery_worker_command(
+            name=f"bench-{os.getpid()}", queues="attribution", pool="prefork", concurrency=1
+        ),
         cwd=PROJECT_ROOT,
         env=os.environ.copy(),
     )

@@ -41,7 +41,6 @@ import http.client
 import io
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -56,6 +55,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
+
+from testing.ports import free_port  # noqa: E402
 
 SETTINGS_MODULE = "bench.oscar_settings"
 HOST = "127.0.0.1"
@@ -180,12 +181,6 @@ def count_queries(path: str) -> int:
 
 
 # --- HTTP server and client -----------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 def fetch(port: int, path: str) -> tuple[int, bytes]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.scratch import django_with_database
+from bench.database import django_with_database
 
 ROWS = 10_000
 RUNS = 3
@@ -34,7 +34,7 @@ def build_seller():
     from oscar.core.loading import get_model
     from oscar.test.factories import ProductFactory
 
-    from farmers.factories import (
+    from testing.factories import (
         HouseholdFactory,
         MembershipFactory,
         SellerFactory,

@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.scratch import django_with_database
+from bench.database import django_with_database
 
 HOUSEHOLDS = 10_000
 VILLAGES = 10
@@ -47,9 +47,9 @@ def build():
     from oscar.core.loading import get_model
     from oscar.test.factories import ProductFactory
 
-    from farmers.factories import SellerFactory
     from farmers.models import Household, Lot, Town, Village
     from shop.models import Enterprise
+    from testing.factories import SellerFactory
 
     Order = get_model("order", "Order")
     Line = get_model("order", "Line")

@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,6 +42,7 @@ if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
 from bench.buyer_pages import log, production_like_environment, world_build  # noqa: E402
+from testing.ports import free_port  # noqa: E402
 
 UNFROZEN_CONFIG = """
 import gc, runpy
@@ -53,12 +53,6 @@ def when_ready(server):
     _project["when_ready"](server)
     gc.unfreeze()
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get_ms(url: str) -> float:

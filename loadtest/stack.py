@@ -12,36 +12,17 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import threading
-import time
-from collections import Counter
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
+from testing.mailbox import Mailbox
+from testing.ports import free_port, wait_for_port
+from testing.processes import celery_worker_command, redis_server_command
+
 ROOT = Path(__file__).resolve().parent.parent
 WEBHOOK_SECRET = "whsec_loadtest"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, timeout: float, process: subprocess.Popen | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"{process.args[:3]} exited with {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on port {port} after {timeout} s")
 
 
 def database_recreate(url: str) -> None:
@@ -153,36 +134,6 @@ class Service:
             pass
 
 
-class Mailbox:
-    """An SMTP server on 127.0.0.1 counting the messages each address receives."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.received: Counter[str] = Counter()
-        self.total = 0
-        self._lock = threading.Lock()
-        self.controller = None
-
-    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook
-        with self._lock:
-            self.total += 1
-            for rcpt in envelope.rcpt_tos:
-                self.received[rcpt.lower()] += 1
-        return "250 OK"
-
-    def start(self) -> "Mailbox":
-        from aiosmtpd.controller import Controller
-
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-        return self
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-
 def _final_exception(lines: list[str], chained: tuple[str, ...]) -> str:
     """The exception line a logged traceback ends on."""
     rest = [line for line in lines if line]
@@ -208,7 +159,7 @@ class Stack:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.redis_port = free_port()
         self.web_port = free_port()
-        self.mailbox = Mailbox()
+        self.mailbox = Mailbox(keep_messages=False)
         self.fake_stripe = None
         self.services: dict[str, Service] = {}
         self.env: dict[str, str] = {}
@@ -253,7 +204,7 @@ class Stack:
 
     def start_support(self) -> None:
         """Redis, the SMTP sink and the fake Stripe API: what setup and the apps need first."""
-        from tests.shop.online.fake_stripe import FakeStripe
+        from testing.fake_stripe import FakeStripe
 
         if not shutil.which("redis-server"):
             raise RuntimeError("redis-server is not installed")
@@ -265,19 +216,7 @@ class Stack:
     def redis_start(self) -> None:
         service = Service(
             "redis",
-            [
-                "redis-server",
-                "--port",
-                str(self.redis_port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.workdir),
-            ],
+            redis_server_command(self.redis_port, self.workdir),
             self.env,
             self.log_dir,
         ).start()
@@ -318,24 +257,11 @@ class Stack:
         name = f"worker{len([s for s in self.services if s.startswith('worker')])}"
         self.services["worker"] = Service(
             "worker",
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--queues",
-                "default,notifications,attribution",
-                "--concurrency",
-                str(self.celery_concurrency),
-                "--without-mingle",
-                "--without-gossip",
-                "--hostname",
-                f"load-{name}-{os.getpid()}@%h",
-                "--loglevel",
-                "WARNING",
-            ],
+            celery_worker_command(
+                name=f"load-{name}-{os.getpid()}",
+                pool="prefork",
+                concurrency=self.celery_concurrency,
+            ),
             self.env,
             self.log_dir,
         ).start()

@@ -290,7 +290,7 @@ class Buyer(Person):
 
     def pay_online(self, location: str) -> None:
         """The pay page makes the PaymentIntent; "Stripe" then succeeds it and calls the webhook."""
-        from tests.shop.online.fake_stripe import event_payload, signature_header
+        from testing.fake_stripe import event_payload, signature_header
 
         c = self.client
         number = location.rstrip("/").rsplit("/", 1)[-1]

@@ -14,7 +14,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from farmers.models import Attribution
-from tests.shop.online.fake_stripe import FakeStripe
+from testing.fake_stripe import FakeStripe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

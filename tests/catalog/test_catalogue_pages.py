@@ -4,8 +4,8 @@ from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
 from oscar.test.factories import ProductFactory, StockRecordFactory
 
-from farmers.factories import SellerFactory, VillageFactory
 from farmers.models import Village
+from testing.factories import SellerFactory, VillageFactory
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")

@@ -6,7 +6,7 @@ from django.db import close_old_connections, connection
 from django.test import Client
 
 from config.cache import ForgivingRedisCache
-from tests.pipeline.conftest import free_port
+from testing.ports import free_port
 
 
 def cache_at(url: str) -> ForgivingRedisCache:

@@ -2,7 +2,6 @@
 
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from django.conf import settings
 from django.db import connection
 
 from config.celery_app import app
+from testing.processes import celery_worker_command
 from tests.conftest import IN_CI, require_service
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,22 +30,8 @@ def test_ci_runs_on_postgresql():
 def test_a_worker_started_against_redis_answers(redis_url):
     assert settings.CELERY_TASK_ALWAYS_EAGER is False
     assert app.conf.broker_url == redis_url
-    hostname = f"probe-{os.getpid()}@%h"
     worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--without-mingle",
-            "--without-gossip",
-            "-n",
-            hostname,
-            "--loglevel=WARNING",
-        ],
+        celery_worker_command(name=f"probe-{os.getpid()}", queues=None),
         cwd=ROOT,
         env={**os.environ, "REDIS_URL": redis_url},
         stdout=subprocess.PIPE,

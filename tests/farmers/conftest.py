@@ -6,9 +6,9 @@ from django.contrib.auth.models import Permission
 from oscar.core.loading import get_model
 from oscar.test.factories import ProductFactory, UserFactory
 
-from farmers.factories import HouseholdFactory, MembershipFactory, SellerFactory
 from farmers.models import Lot, LotImport, StockAdjustment
 from farmers.services.stock import lot_receive
+from testing.factories import HouseholdFactory, MembershipFactory, SellerFactory
 
 StockRecord = get_model("partner", "StockRecord")
 

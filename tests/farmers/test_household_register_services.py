@@ -13,13 +13,6 @@ from django.db import connection
 from oscar.test.factories import UserFactory
 
 from farmers.demo_personal_data import demo_id_number
-from farmers.factories import (
-    HouseholdFactory,
-    MembershipFactory,
-    MonitoringPeriodFactory,
-    SellerFactory,
-    VillageFactory,
-)
 from farmers.models import Household, Membership, MonitoringCategory, PersonalDataReveal
 from farmers.services.households import (
     KEEP,
@@ -32,6 +25,13 @@ from farmers.services.households import (
     monitoring_period_add,
     monitoring_period_close,
     monitoring_period_update,
+)
+from testing.factories import (
+    HouseholdFactory,
+    MembershipFactory,
+    MonitoringPeriodFactory,
+    SellerFactory,
+    VillageFactory,
 )
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,13 +11,6 @@ from django.urls import reverse
 from oscar.test.factories import UserFactory
 
 from farmers.demo_personal_data import demo_id_number, work_team_permissions_grant
-from farmers.factories import (
-    HouseholdFactory,
-    MembershipFactory,
-    MonitoringPeriodFactory,
-    SellerFactory,
-    VillageFactory,
-)
 from farmers.models import (
     WORK_TEAM_GROUP,
     Household,
@@ -26,6 +19,13 @@ from farmers.models import (
     PersonalDataReveal,
 )
 from farmers.services.households import household_personal_data_set
+from testing.factories import (
+    HouseholdFactory,
+    MembershipFactory,
+    MonitoringPeriodFactory,
+    SellerFactory,
+    VillageFactory,
+)
 
 ID_NUMBER = demo_id_number(datetime.date(1968, 2, 3), 456)
 PHONE = "13712345678"

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.db import IntegrityError
 
-from farmers.factories import HouseholdFactory, MembershipFactory, MonitoringPeriodFactory
 from farmers.models import Household, MonitoringCategory
+from testing.factories import HouseholdFactory, MembershipFactory, MonitoringPeriodFactory
 
 pytestmark = pytest.mark.django_db
 

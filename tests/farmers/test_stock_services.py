@@ -4,10 +4,10 @@ from decimal import Decimal
 import pytest
 
 from farmers.errors import StockError
-from farmers.factories import HouseholdFactory
 from farmers.models import Lot, StockAdjustment
 from farmers.services.stock import lot_receive, stock_adjust, stock_lot_mismatches, stock_take
 from outbox.models import OutboxMessage
+from testing.factories import HouseholdFactory
 
 
 def receive(supply, household=0, units=10, day=datetime.date(2026, 11, 1), code=None, **kw):

@@ -10,13 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from farmers.factories import HouseholdFactory, MembershipFactory
 from farmers.models import Attribution
 from farmers.reports.charts import sales_by_month
 from farmers.reports.ledger import ReportFilters
 from farmers.services.ledger_summary import ledger_summary_rebuild
 from farmers.services.stock import lot_receive
 from farmers.team_dashboard.svg import Bar, Series, bar_chart, column_chart
+from testing.factories import HouseholdFactory, MembershipFactory
 from tests.farmers.test_team_world import (
     build_world,
     expected_by_household,

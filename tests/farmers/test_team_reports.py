@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from farmers.factories import HouseholdFactory, MembershipFactory
 from farmers.models import Attribution
 from farmers.reports.ledger import ANY_MONITORED, ReportFilters
 from farmers.reports.monitored import monitored_households_income
@@ -17,6 +16,7 @@ from farmers.reports.pledges import pledges_progress
 from farmers.reports.sales import sales_grouped, sales_report_page, sales_totals
 from farmers.services.ledger_summary import ledger_summary_rebuild
 from farmers.services.stock import lot_receive
+from testing.factories import HouseholdFactory, MembershipFactory
 from tests.farmers.test_team_world import (
     build_world,
     expected_by_household,

@@ -15,7 +15,11 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.test.factories import ProductFactory, UserFactory, create_basket, create_order
 
-from farmers.factories import (
+from farmers.models import WORK_TEAM_GROUP, Attribution, Lot
+from farmers.services.attribution import order_attribute, order_attribution_reverse
+from farmers.services.stock import lot_receive
+from shop.models import Enterprise, PairingAgreement
+from testing.factories import (
     HouseholdFactory,
     MembershipFactory,
     MonitoringPeriodFactory,
@@ -23,10 +27,6 @@ from farmers.factories import (
     TownFactory,
     VillageFactory,
 )
-from farmers.models import WORK_TEAM_GROUP, Attribution, Lot
-from farmers.services.attribution import order_attribute, order_attribution_reverse
-from farmers.services.stock import lot_receive
-from shop.models import Enterprise, PairingAgreement
 
 StockRecord = get_model("partner", "StockRecord")
 Order = get_model("order", "Order")

@@ -9,9 +9,7 @@ worker must see what the test committed).
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,61 +18,11 @@ import pytest
 from django.db import connection
 
 from config.celery_app import app
+from testing.mailbox import Mailbox
+from testing.processes import RedisServer, celery_worker_command
 from tests.conftest import IN_CI
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class RedisServer:
-    """A redis-server process of this test's own, on a free port."""
-
-    def __init__(self, workdir: Path):
-        self.port = free_port()
-        self.workdir = workdir
-        self.process = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.workdir),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=20)
-        self.process = None
 
 
 @pytest.fixture
@@ -132,24 +80,7 @@ class Worker:
             **self.env,
         }
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-Q",
-                self.queues,
-                "--pool",
-                "solo",
-                "--without-mingle",
-                "--without-gossip",
-                "--loglevel",
-                "WARNING",
-                "-n",
-                f"{self.name}@%h",
-            ],
+            celery_worker_command(name=self.name, queues=self.queues),
             cwd=ROOT,
             env=env,
             start_new_session=True,
@@ -197,40 +128,6 @@ def wait_for(condition, timeout: float = 60, interval: float = 0.1) -> None:
             return
         time.sleep(interval)
     raise AssertionError("timed out waiting")
-
-
-class Mailbox:
-    """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives."""
-
-    def __init__(self, port: int | None = None):
-        self.port = port or free_port()
-        self.messages: list = []
-        self.controller = None
-
-    async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
-        from email import message_from_bytes, policy
-
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        self.messages.append((list(envelope.rcpt_tos), message))
-        return "250 OK"
-
-    def start(self) -> "Mailbox":
-        from aiosmtpd.controller import Controller
-
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-        return self
-
-    def stop(self) -> None:
-        if self.controller:
-            self.controller.stop()
-            self.controller = None
-
-    def to(self, address: str) -> list:
-        return [message for rcpt, message in self.messages if address in rcpt]
-
-    def subjects_to(self, address: str) -> list[str]:
-        return [str(message["Subject"]) for message in self.to(address)]
 
 
 @pytest.fixture

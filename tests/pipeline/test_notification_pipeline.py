@@ -12,7 +12,9 @@ from outbox.models import OutboxMessage
 from outbox.services import outbox_relay
 from shop.partner.strategy import Selector
 from shop.services.payments import transfer_record
-from tests.pipeline.conftest import Mailbox, celery_on, free_port, wait_for
+from testing.mailbox import Mailbox
+from testing.ports import free_port
+from tests.pipeline.conftest import celery_on, wait_for
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")

@@ -7,10 +7,10 @@ from django.contrib.auth import get_user_model
 from oscar.core.loading import get_class, get_model
 from oscar.test.factories import ProductFactory
 
-from farmers.factories import SellerFactory
 from shop.models import Enterprise, EnterpriseAddress, EnterpriseMember, InvoiceProfile
 from shop.order.utils import OrderCreator
 from shop.partner.strategy import Selector
+from testing.factories import SellerFactory
 
 Basket = get_model("basket", "Basket")
 StockRecord = get_model("partner", "StockRecord")

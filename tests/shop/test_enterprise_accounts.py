@@ -8,8 +8,8 @@ from django.core import mail
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from farmers.factories import TownFactory, VillageFactory
 from shop.models import Enterprise, EnterpriseMember, PairingAgreement, PriceTier
+from testing.factories import TownFactory, VillageFactory
 from tests.shop.conftest import basket_for, make_buyer, make_stock, place
 
 pytestmark = pytest.mark.django_db

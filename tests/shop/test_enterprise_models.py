@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from farmers.factories import TownFactory, VillageFactory
 from shop.models import Enterprise, PairingAgreement
+from testing.factories import TownFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db
 

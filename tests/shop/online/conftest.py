@@ -7,8 +7,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from farmers.models import WORK_TEAM_GROUP
+from testing.fake_stripe import FakeStripe, event_payload, signature_header
 from tests.shop.conftest import basket_for, make_buyer, make_stock, place
-from tests.shop.online.fake_stripe import FakeStripe, event_payload, signature_header
 
 WEBHOOK_SECRET = "whsec_test_taibao"
 _events = itertools.count(1)

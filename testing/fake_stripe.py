@@ -13,7 +13,7 @@ pay page makes (``Stripe()``, ``elements().create().mount()``,
 ``confirmPayment()``). Its form offers a test card that succeeds and one that
 is declined; confirming asks this fake to confirm the PaymentIntent, which
 then sends the signed webhook to the shop, as Stripe does. Run it alone with
-``python -m tests.shop.online.fake_stripe`` (``make stripe-fake``).
+``python -m testing.fake_stripe`` (``make stripe-fake``).
 """
 
 import hashlib
@@ -346,7 +346,7 @@ STRIPE_JS = """// A stand-in for Stripe.js (v3), served by the fake Stripe for t
 
 
 def main() -> None:
-    """Run the fake alone, for the demo: ``python -m tests.shop.online.fake_stripe``."""
+    """Run the fake alone, for the demo: ``python -m testing.fake_stripe``."""
     import argparse
 
     parser = argparse.ArgumentParser(description=main.__doc__)
