@@ -28,12 +28,12 @@ from farmers.reports.exports import (
 )
 from farmers.reports.ledger import ReportFilters
 from farmers.reports.monitored import monitored_households_income
-from farmers.reports.pledges import pledges_progress
 from farmers.reports.sales import sales_report_page
 from farmers.team_dashboard import services
 from farmers.team_dashboard.models import ReportExport
 from farmers.team_dashboard.tasks import report_export_run_task
 from shop.models import EnterpriseMember
+from shop.reports.pledges import pledges_progress
 from tests.farmers.test_team_world import build_world, expected_by_household, team_user
 
 pytestmark = pytest.mark.django_db
