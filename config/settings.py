@@ -14,9 +14,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403  (Oscar's settings, overridden below)
 
-# Oscar's class loader, naming our classes for the Oscar apps not forked (shop/class_loading.py).
-OSCAR_DYNAMIC_CLASS_LOADER = "shop.class_loading.class_loader"
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -102,13 +99,13 @@ INSTALLED_APPS = [
     "shop.partner.apps.PartnerConfig",
     "shop.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
-    "oscar.apps.offer.apps.OfferConfig",
+    "shop.offer.apps.OfferConfig",
     "shop.order.apps.OrderConfig",
     "oscar.apps.customer.apps.CustomerConfig",
     "shop.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
-    "oscar.apps.dashboard.apps.DashboardConfig",
+    "shop.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
     "shop.dashboard.orders.apps.OrdersDashboardConfig",
@@ -408,7 +405,7 @@ CONTENT_SECURITY_POLICY = {
 
 # Failed logins per account and IP: this many, then a cool-off (never permanent).
 # How long an answer kept in Redis may stand in for the database: users' permission sets
-# (security/permissions.py), whether any offer or voucher exists (shop/offers.py). Each is
+# (security/permissions.py), whether any offer or voucher exists (shop/offer/applicator.py). Each is
 # dropped as soon as what it summarises changes; this bounds it should Redis miss that.
 # 0, as without Redis (each process would have its own memory), always asks the database.
 TAIBAO_SHARED_CACHE_SECONDS = int(
