@@ -190,6 +190,7 @@ AUTHENTICATION_BACKENDS = [
     "security.permissions.CachedPermissionsBackend",  # permission sets from the cache
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "shop.roles.EnterpriseRoleBackend",  # an enterprise member: the permissions of their role
 ]
 LOGIN_REDIRECT_URL = "/"
 
@@ -470,7 +471,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-from shop.dashboard_access import work_team_access  # noqa: E402  (a plain function, no models)
+from shop.dashboard_access import permission_access  # noqa: E402  (plain functions, no models)
+from shop.roles import CONFIRM_TRANSFERS, REFUND_ONLINE  # noqa: E402  (names, no models)
 
 OSCAR_DASHBOARD_NAVIGATION = [
     *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405
@@ -478,7 +480,7 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "label": _("Bank transfers"),
         "icon": "fas fa-money-check",
         "url_name": "shop-dashboard:transfers",
-        "access_fn": work_team_access,
+        "access_fn": permission_access(CONFIRM_TRANSFERS),
     },
 ]
 
@@ -556,7 +558,7 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "label": _("Online payments"),
         "icon": "fas fa-credit-card",
         "url_name": "online-dashboard:online-payment-list",
-        "access_fn": work_team_access,
+        "access_fn": permission_access(REFUND_ONLINE),
     },
 ]
 CELERY_BEAT_SCHEDULE["online-expire-unpaid-orders"] = {

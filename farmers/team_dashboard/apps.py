@@ -2,8 +2,8 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarDashboardConfig
 
-# The team's pages need staff plus the farmers permissions the work team
-# group holds (farmers.demo_personal_data.WORK_TEAM_PERMISSIONS).
+# The team's pages need staff plus a farmers permission; the work team's role
+# holds them (its group, created by a migration: see docs/architecture.md, "Roles").
 TEAM = ["is_staff", "farmers.view_attribution"]
 
 

@@ -279,3 +279,43 @@ def test_oscars_own_models_and_fields_pass():
         'rows.values(key=F("household__village_id"))'
     )
     assert model_violations("farmers", ast.parse(source)) == []
+
+
+# --- access is a permission, never a group's name ----------------------------------
+
+GROUP_NAME_CHECK = re.compile(
+    r"groups__name|groups\.filter\(\s*name|Group\.objects\.(?:get|filter|get_or_create)\(\s*name"
+)
+ROLES_MODULE = ROOT / "shop" / "roles.py"  # where the roles' groups are made
+
+
+def group_name_checks(source: str) -> list[str]:
+    return [
+        f"{number}: {line.strip()}"
+        for number, line in enumerate(source.splitlines(), start=1)
+        if GROUP_NAME_CHECK.search(line)
+    ]
+
+
+def test_the_product_checks_permissions_never_group_names():
+    problems = {}
+    for package in sorted(PRODUCT):
+        for path in product_files(package):
+            if path == ROLES_MODULE or "migrations" in path.parts:
+                continue
+            found = group_name_checks(path.read_text())
+            if found:
+                problems[path] = found
+    assert not problems, "access decided by a group's name:\n" + _report(problems)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'User.objects.filter(groups__name="assistance_team")',
+        "user.groups.filter(name=WORK_TEAM_GROUP_NAME).exists()",
+        'Group.objects.get_or_create(name="assistance_team")',
+    ],
+)
+def test_a_group_name_check_is_caught(source):
+    assert group_name_checks(source)
