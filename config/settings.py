@@ -431,8 +431,9 @@ TAIBAO_RATE_LIMITED_VIEWS = {
     "seller-dashboard:seller-lot-import": "import",
     "seller-dashboard:seller-lot-import-commit": "import",
 }
-# Any multipart request larger than this is refused with 413 before it is read.
-TAIBAO_UPLOAD_MAX_BYTES = int(os.environ.get("TAIBAO_UPLOAD_MAX_BYTES", "10000000"))
+# Upload limits are in bytes, whole MB of 1024 × 1024 (security.uploads.MB, which the
+# messages use). Any multipart request larger than this is refused with 413 before it is read.
+TAIBAO_UPLOAD_MAX_BYTES = int(os.environ.get("TAIBAO_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # request bodies other than files (Django's default)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files are spooled to a temporary file
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 7000  # quick order posts 3 fields per row, up to 2,000 rows
@@ -447,7 +448,7 @@ LOGGING = {
 # --- Taibao -----------------------------------------------------------------
 
 TAIBAO_DEMO_PASSWORD = os.environ.get("TAIBAO_DEMO_PASSWORD", "taibao2026")
-TAIBAO_IMPORT_MAX_BYTES = int(os.environ.get("TAIBAO_IMPORT_MAX_BYTES", 5_000_000))
+TAIBAO_IMPORT_MAX_BYTES = int(os.environ.get("TAIBAO_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
 
 # --- Enterprise buyers (shop/) ----------------------------------------------------
 

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from security.uploads import import_file_validate
+from security.uploads import MB, import_file_validate
 from shop.models import Enterprise, EnterpriseAddress, EnterpriseMember, InvoiceProfile
 
 
@@ -77,7 +77,7 @@ class QuickOrderForm(forms.Form):
         help_text=_(
             ".xlsx or .csv (UTF-8 or GBK), at most %(mb)d MB, with columns 商品编码/SKU and 数量/quantity"
         )
-        % {"mb": settings.TAIBAO_QUICK_ORDER_MAX_BYTES // (1024 * 1024)},
+        % {"mb": settings.TAIBAO_QUICK_ORDER_MAX_BYTES // MB},
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
         validators=[import_file_validate],  # size, extension, content
         allow_empty_file=True,  # the service refuses it, with the bilingual message

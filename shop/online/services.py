@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from outbox.errors import PermanentError
 from outbox.services import outbox_record
 from shop.online import gateway
 from shop.online.gateway import GatewayError, from_fen
@@ -50,7 +51,7 @@ STRIPE_SOURCE = "stripe"
 Status = PaymentAttempt.Status
 
 
-class OnlinePaymentRefused(Exception):
+class OnlinePaymentRefused(PermanentError):
     """The payment action cannot be done now; the message says why (for the buyer or the team)."""
 
     def __init__(self, message: str):
@@ -58,7 +59,7 @@ class OnlinePaymentRefused(Exception):
         self.message = message
 
 
-class WebhookRejected(Exception):
+class WebhookRejected(PermanentError):
     """The request is not a genuine, fresh event from Stripe; nothing was changed."""
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from outbox.errors import PermanentError
 from outbox.services import outbox_record
 from shop.models import InvoiceRequest, TransferReceipt
 from shop.order.models import Order, PaymentMethod, PaymentStatus
@@ -26,7 +27,7 @@ PAID_ORDER_STATUS = "Being processed"
 CANCELLED_ORDER_STATUS = "Cancelled"
 
 
-class PaymentRefused(Exception):
+class PaymentRefused(PermanentError):
     """A transfer or cancellation that cannot be applied; the message says why."""
 
 
