@@ -4,7 +4,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from security.uploads import MB, import_file_validate
-from shop.models import Enterprise, EnterpriseAddress, EnterpriseMember, InvoiceProfile
+from shop.models import (
+    INVOICE_FIELDS,
+    Enterprise,
+    EnterpriseAddress,
+    EnterpriseMember,
+    InvoiceProfile,
+)
 
 
 class EnterpriseRegisterForm(forms.ModelForm):
@@ -31,16 +37,7 @@ class MemberRoleForm(forms.Form):
 class InvoiceProfileForm(forms.ModelForm):
     class Meta:
         model = InvoiceProfile
-        fields = [
-            "invoice_title",
-            "taxpayer_id",
-            "invoice_type",
-            "bank_name",
-            "bank_account",
-            "registered_address",
-            "phone",
-            "email",
-        ]
+        fields = INVOICE_FIELDS
 
     def clean_taxpayer_id(self):
         return self.cleaned_data["taxpayer_id"].strip().upper()
