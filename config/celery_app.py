@@ -8,7 +8,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
 class TaibaoTask(Task):
-    """Every task: acknowledged after it ran, retried with backoff, domain refusals not retried."""
+    """Every task: acknowledged after it ran, retried with backoff, domain refusals not retried.
+
+    The one task base: ``shared_task`` anywhere makes a TaibaoTask (``task_cls``
+    below); a task names only what is its own (its name, its time limits).
+    """
 
     acks_late = True
     reject_on_worker_lost = True

@@ -14,9 +14,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403  (Oscar's settings, overridden below)
 
-# Oscar's class loader, naming our classes for the Oscar apps not forked (shop/class_loading.py).
-OSCAR_DYNAMIC_CLASS_LOADER = "shop.class_loading.class_loader"
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -102,13 +99,13 @@ INSTALLED_APPS = [
     "shop.partner.apps.PartnerConfig",
     "shop.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
-    "oscar.apps.offer.apps.OfferConfig",
+    "shop.offer.apps.OfferConfig",
     "shop.order.apps.OrderConfig",
     "oscar.apps.customer.apps.CustomerConfig",
     "shop.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
-    "oscar.apps.dashboard.apps.DashboardConfig",
+    "shop.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
     "shop.dashboard.orders.apps.OrdersDashboardConfig",
@@ -193,6 +190,7 @@ AUTHENTICATION_BACKENDS = [
     "security.permissions.CachedPermissionsBackend",  # permission sets from the cache
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "shop.roles.EnterpriseRoleBackend",  # an enterprise member: the permissions of their role
 ]
 LOGIN_REDIRECT_URL = "/"
 
@@ -408,7 +406,7 @@ CONTENT_SECURITY_POLICY = {
 
 # Failed logins per account and IP: this many, then a cool-off (never permanent).
 # How long an answer kept in Redis may stand in for the database: users' permission sets
-# (security/permissions.py), whether any offer or voucher exists (shop/offers.py). Each is
+# (security/permissions.py), whether any offer or voucher exists (shop/offer/applicator.py). Each is
 # dropped as soon as what it summarises changes; this bounds it should Redis miss that.
 # 0, as without Redis (each process would have its own memory), always asks the database.
 TAIBAO_SHARED_CACHE_SECONDS = int(
@@ -433,8 +431,9 @@ TAIBAO_RATE_LIMITED_VIEWS = {
     "seller-dashboard:seller-lot-import": "import",
     "seller-dashboard:seller-lot-import-commit": "import",
 }
-# Any multipart request larger than this is refused with 413 before it is read.
-TAIBAO_UPLOAD_MAX_BYTES = int(os.environ.get("TAIBAO_UPLOAD_MAX_BYTES", "10000000"))
+# Upload limits are in bytes, whole MB of 1024 × 1024 (security.uploads.MB, which the
+# messages use). Any multipart request larger than this is refused with 413 before it is read.
+TAIBAO_UPLOAD_MAX_BYTES = int(os.environ.get("TAIBAO_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # request bodies other than files (Django's default)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files are spooled to a temporary file
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 7000  # quick order posts 3 fields per row, up to 2,000 rows
@@ -449,7 +448,7 @@ LOGGING = {
 # --- Taibao -----------------------------------------------------------------
 
 TAIBAO_DEMO_PASSWORD = os.environ.get("TAIBAO_DEMO_PASSWORD", "taibao2026")
-TAIBAO_IMPORT_MAX_BYTES = int(os.environ.get("TAIBAO_IMPORT_MAX_BYTES", 5_000_000))
+TAIBAO_IMPORT_MAX_BYTES = int(os.environ.get("TAIBAO_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
 
 # --- Enterprise buyers (shop/) ----------------------------------------------------
 
@@ -473,7 +472,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-from shop.dashboard_access import work_team_access  # noqa: E402  (a plain function, no models)
+from shop.dashboard_access import permission_access  # noqa: E402  (plain functions, no models)
+from shop.roles import CONFIRM_TRANSFERS, REFUND_ONLINE  # noqa: E402  (names, no models)
 
 OSCAR_DASHBOARD_NAVIGATION = [
     *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405
@@ -481,7 +481,7 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "label": _("Bank transfers"),
         "icon": "fas fa-money-check",
         "url_name": "shop-dashboard:transfers",
-        "access_fn": work_team_access,
+        "access_fn": permission_access(CONFIRM_TRANSFERS),
     },
 ]
 
@@ -559,7 +559,7 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "label": _("Online payments"),
         "icon": "fas fa-credit-card",
         "url_name": "online-dashboard:online-payment-list",
-        "access_fn": work_team_access,
+        "access_fn": permission_access(REFUND_ONLINE),
     },
 ]
 CELERY_BEAT_SCHEDULE["online-expire-unpaid-orders"] = {

@@ -1,10 +1,7 @@
 """Domain errors with messages in Chinese and English, naming the field (and row)."""
 
 from outbox.errors import PermanentError
-
-
-def bilingual(zh: str, en: str) -> str:
-    return f"{zh} / {en}"
+from texts.bilingual import bilingual
 
 
 class SupplyError(PermanentError):

@@ -13,14 +13,12 @@ from stdnum import exceptions as stdnum_errors
 from stdnum import numdb
 from stdnum.cn import ric
 
+from texts.bilingual import bilingual
+
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 # Area codes are 010 and 02x (three digits) or 0[3-9]xx (four: 0763 Qingyuan);
 # the local number has 7 or 8 digits. Elderly households often have only a landline.
 LANDLINE = re.compile(r"^(010|02\d|0[3-9]\d{2})-?([1-9]\d{6,7})$")
-
-
-def bilingual(zh: str, en: str) -> str:
-    return f"{zh} / {en}"
 
 
 def id_number_normalize(value: str) -> str:

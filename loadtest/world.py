@@ -9,14 +9,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from oscar.core.loading import get_model
 
-from farmers.models import WORK_TEAM_GROUP, Seller
+from farmers.models import Seller
 from farmers.services.stock import stock_take
+from shop import roles
 from shop.demo_world import demo_world_load
 from shop.models import Enterprise, EnterpriseMember
+from shop.roles import role_assign
 
 StockRecord = get_model("partner", "StockRecord")
 
@@ -86,15 +87,13 @@ def load_world_build(*, buyers: int) -> World:
         )
         buyer_emails.append(email)
 
-    access = Permission.objects.get(codename="dashboard_access", content_type__app_label="partner")
     for email, seller_name in SELLER_STAFF[1:]:
         staff = _user(email, password_hash, is_staff=False)
         Seller.objects.get(partner__name=seller_name).partner.users.add(staff)
-        staff.user_permissions.add(access)
+        role_assign(user=staff, role=roles.SELLER_STAFF)
 
-    team_group = Group.objects.get(name=WORK_TEAM_GROUP)
     for email in TEAM[1:]:
-        _user(email, password_hash, is_staff=True).groups.add(team_group)
+        role_assign(user=_user(email, password_hash, is_staff=True), role=roles.WORK_TEAM)
 
     for sku, units in SCARCE.items():
         record = StockRecord.objects.get(partner_sku=sku)

@@ -6,7 +6,7 @@ from django.conf import settings
 from outbox.services import outbox_handle, outbox_relay
 
 
-@shared_task(name="outbox.handle", max_retries=8)
+@shared_task(name="outbox.handle")
 def outbox_handle_task(message_id: int, handler_name: str) -> bool:
     return outbox_handle(message_id=message_id, handler_name=handler_name)
 

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from security.throttle import rate_limit_client, rate_limit_hit
+from security.uploads import megabytes
 
 
 def _minutes(seconds: int) -> int:
@@ -30,7 +31,7 @@ def too_many_requests(request: HttpRequest, *, seconds: int, message: str) -> Ht
 
 
 def request_too_large(request: HttpRequest) -> HttpResponse:
-    mb = settings.TAIBAO_UPLOAD_MAX_BYTES // 1_000_000
+    mb = megabytes(settings.TAIBAO_UPLOAD_MAX_BYTES)
     message = f"上传内容超过 {mb} MB 上限 / The upload is over the {mb} MB limit"
     if _wants_json(request):
         return JsonResponse({"detail": message}, status=413)

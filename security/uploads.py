@@ -18,6 +18,15 @@ XLSX_MAGIC = b"PK\x03\x04"
 BINARY_MAGICS = (XLSX_MAGIC, b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
 SNIFF_BYTES = 8192
 
+# The one size unit of upload limits: the settings (TAIBAO_*_MAX_BYTES) are whole
+# multiples of it and every message about a limit says it in it.
+MB = 1024 * 1024
+
+
+def megabytes(size: int) -> str:
+    """A size in MB as a message says it, to two decimals at most: "10", "2.5", "0.01"."""
+    return f"{size / MB:.2f}".rstrip("0").rstrip(".")
+
 
 def _refuse(zh: str, en: str, code: str) -> ValidationError:
     return ValidationError(f"{zh} / {en}", code=code)
@@ -35,10 +44,10 @@ def import_file_validate(upload: UploadedFile) -> None:
     limit = settings.TAIBAO_IMPORT_MAX_BYTES
     name = upload.name or ""
     if upload.size > limit:
-        mb = limit / 1_000_000
+        mb = megabytes(limit)
         raise _refuse(
-            f"文件「{name}」超过 {mb:g} MB 上限",
-            f"The file '{name}' is over the {mb:g} MB limit",
+            f"文件「{name}」超过 {mb} MB 上限",
+            f"The file '{name}' is over the {mb} MB limit",
             "too_large",
         )
     extension = name[name.rfind(".") :].lower() if "." in name else ""

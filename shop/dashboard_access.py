@@ -1,16 +1,16 @@
-"""Who may use the work team's pages in the dashboard (imported by settings: no models here)."""
+"""Who sees an entry of Oscar's dashboard menu (imported by settings: no models here)."""
 
-WORK_TEAM_GROUP_NAME = (
-    "assistance_team"  # farmers.models.WORK_TEAM_GROUP; settings cannot import models
-)
+from collections.abc import Callable
 
 
-def is_work_team(user) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name=WORK_TEAM_GROUP_NAME).exists()
+def permission_access(permission: str) -> Callable[..., bool]:
+    """An Oscar menu ``access_fn``: show the entry to users holding ``permission``.
 
+    For pages that are not an Oscar dashboard app (whose own permissions Oscar
+    reads itself); the page checks the same permission (shop/roles.py).
+    """
 
-def work_team_access(user, url_name=None, url_args=None, url_kwargs=None) -> bool:
-    """Oscar dashboard menu ``access_fn``: show the entry to the work team only."""
-    return is_work_team(user)
+    def access(user, url_name=None, url_args=None, url_kwargs=None) -> bool:
+        return user.is_authenticated and user.has_perm(permission)
+
+    return access

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.contrib.sites.models import Site
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -21,7 +20,6 @@ from oscar.core.loading import get_model
 from catalog.images import product_image_png
 from farmers.demo_personal_data import demo_personal_data_load
 from farmers.models import (
-    WORK_TEAM_GROUP,
     Household,
     Membership,
     MonitoringPeriod,
@@ -32,6 +30,7 @@ from farmers.models import (
 from farmers.services.stock import lot_receive
 from shop.demo_buyers import demo_buyers_load
 from shop.models import Enterprise, EnterpriseMember, PairingAgreement
+from shop.roles import SELLER_STAFF, WORK_TEAM, role_assign
 
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
@@ -365,14 +364,11 @@ def _accounts(sellers, enterprises) -> None:
     admin, team, seller_staff, buyer = DEMO_ACCOUNTS
     _user(admin, is_staff=True, is_superuser=True)
 
-    team_group, _ = Group.objects.get_or_create(name=WORK_TEAM_GROUP)
-    _user(team, is_staff=True).groups.add(team_group)
+    role_assign(user=_user(team, is_staff=True), role=WORK_TEAM)
 
     staff = _user(seller_staff, is_staff=False)
     sellers["丰乐蔬菜种植农民专业合作社"].partner.users.add(staff)
-    staff.user_permissions.add(
-        Permission.objects.get(codename="dashboard_access", content_type__app_label="partner")
-    )
+    role_assign(user=staff, role=SELLER_STAFF)
 
     EnterpriseMember.objects.update_or_create(
         user=_user(buyer),

@@ -3,8 +3,14 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from security.uploads import import_file_validate
-from shop.models import Enterprise, EnterpriseAddress, EnterpriseMember, InvoiceProfile
+from security.uploads import MB, import_file_validate
+from shop.models import (
+    INVOICE_FIELDS,
+    Enterprise,
+    EnterpriseAddress,
+    EnterpriseMember,
+    InvoiceProfile,
+)
 
 
 class EnterpriseRegisterForm(forms.ModelForm):
@@ -31,16 +37,7 @@ class MemberRoleForm(forms.Form):
 class InvoiceProfileForm(forms.ModelForm):
     class Meta:
         model = InvoiceProfile
-        fields = [
-            "invoice_title",
-            "taxpayer_id",
-            "invoice_type",
-            "bank_name",
-            "bank_account",
-            "registered_address",
-            "phone",
-            "email",
-        ]
+        fields = INVOICE_FIELDS
 
     def clean_taxpayer_id(self):
         return self.cleaned_data["taxpayer_id"].strip().upper()
@@ -77,7 +74,7 @@ class QuickOrderForm(forms.Form):
         help_text=_(
             ".xlsx or .csv (UTF-8 or GBK), at most %(mb)d MB, with columns 商品编码/SKU and 数量/quantity"
         )
-        % {"mb": settings.TAIBAO_QUICK_ORDER_MAX_BYTES // (1024 * 1024)},
+        % {"mb": settings.TAIBAO_QUICK_ORDER_MAX_BYTES // MB},
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
         validators=[import_file_validate],  # size, extension, content
         allow_empty_file=True,  # the service refuses it, with the bilingual message

@@ -103,6 +103,20 @@ class InvoiceType(models.TextChoices):
     VAT_NORMAL = "vat_normal", _("VAT normal invoice (增值税普通发票)")
 
 
+# What an invoice is made out to: the profile's fields, asked again at checkout and copied
+# onto each InvoiceRequest. The one list both invoice forms use.
+INVOICE_FIELDS = (
+    "invoice_title",
+    "taxpayer_id",
+    "invoice_type",
+    "bank_name",
+    "bank_account",
+    "registered_address",
+    "phone",
+    "email",
+)
+
+
 class InvoiceProfile(models.Model):
     """开票信息: what the enterprise's invoices are made out to; copied onto each request."""
 

@@ -18,8 +18,8 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import translation
 from oscar.core.loading import get_class, get_model
 
-from farmers.models import WORK_TEAM_GROUP
 from shop.models import NotificationRecord
+from shop.roles import CONFIRM_TRANSFERS, users_with_permission
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +116,8 @@ def _seller_staff(lines) -> dict:
 
 
 def _work_team():
-    return get_user_model().objects.filter(groups__name=WORK_TEAM_GROUP, is_active=True)
+    # The team is told of orders as the one who confirms their payments (shop/roles.py).
+    return users_with_permission(CONFIRM_TRANSFERS)
 
 
 def _order(order_id: int):

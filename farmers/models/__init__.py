@@ -13,11 +13,10 @@ from farmers.models.households import (
     MonitoringPeriod,
     PersonalDataReveal,
 )
-from farmers.models.sellers import WORK_TEAM_GROUP, Membership, Seller
+from farmers.models.sellers import Membership, Seller
 from farmers.models.stock import AdjustmentLot, Lot, LotImport, LotShipment, StockAdjustment
 
 __all__ = [
-    "WORK_TEAM_GROUP",
     "AdjustmentLot",
     "Attribution",
     "AttributionShortfall",

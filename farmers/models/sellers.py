@@ -63,5 +63,4 @@ class Membership(models.Model):
         return f"{self.household} @ {self.seller}"
 
 
-WORK_TEAM_GROUP = "assistance_team"
 """Name of the auth group of the town assistance work team (驻镇帮扶工作队)."""

@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarDashboardConfig
 
 # Only staff get into the dashboard; within it, Django model permissions decide.
-# The work team group (farmers.models.WORK_TEAM_GROUP) holds all of these in the
-# demo; seller staff are not staff and never get in.
+# The work team's role holds all of these (docs/architecture.md, "Roles"); seller
+# staff are not staff and never get in.
 STAFF = "is_staff"
 
 

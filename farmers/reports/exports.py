@@ -1,9 +1,10 @@
 """Downloads of the work team's report tables: .xlsx and .csv with the page's rows and figures.
 
-Every table on the team's pages (sales per household, village, seller,
-product and enterprise; monitored households; pledges) is described here as
-columns with translated headings and the rows the page shows, read through
-the same report functions the pages call, in chunks so that a big export
+Every table on the team's pages (sales per household, village, seller and
+product, and per any dimension an app above adds; monitored households; the
+tables apps above register with :func:`report_table_register`, such as the
+shop's pledges) is described as columns with translated headings and the rows
+the page shows, read through the same report functions the pages call, in chunks so that a big export
 never holds the whole table in memory twice. The writers know nothing about
 the reports: they get columns and chunks of rows.
 
@@ -31,7 +32,6 @@ from openpyxl.utils import get_column_letter
 
 from farmers.reports.ledger import ReportFilters
 from farmers.reports.monitored import MonitoredHousehold, monitored_households_income
-from farmers.reports.pledges import PledgeProgress, pledges_progress
 from farmers.reports.sales import DEFAULT_SORT, DIMENSIONS, sales_report_page
 
 ReportParams = Mapping[str, Any]
@@ -88,6 +88,12 @@ class ReportTable:
     filename: str
     columns: Callable[[], list[Column]]
     rows: Callable[[ReportParams, int], ReportRows]
+    page: str  # URL name of the page that shows the table (where an export goes back to)
+    permissions: tuple[str, ...] = ()  # needed beyond the team's pages' own
+    # The report's parameters read from its page's query string, or None when they are
+    # wrong; None here: the team's filter form (dates, village, category, seller, sort).
+    read_query: Callable[[Mapping[str, str]], dict[str, Any] | None] | None = None
+    query_label: str = ""  # names the parameters read_query reads, in a refusal
 
 
 # --- parameters ----------------------------------------------------------
@@ -140,13 +146,6 @@ def _measure_columns(*, households: bool) -> list[Column]:
 
 
 def _sales_columns(dimension: str) -> Callable[[], list[Column]]:
-    headings = {
-        "village": _("Village"),
-        "seller": _("Seller"),
-        "product": _("Product"),
-        "enterprise": _("Enterprise"),
-    }
-
     def columns() -> list[Column]:
         if dimension == "household":
             return [
@@ -157,7 +156,7 @@ def _sales_columns(dimension: str) -> Callable[[], list[Column]]:
                 *_measure_columns(households=False),
             ]
         return [
-            Column(headings[dimension], "text", lambda r: r.get("label")),
+            Column(DIMENSIONS[dimension].heading, "text", lambda r: r.get("label")),
             *_measure_columns(households=True),
         ]
 
@@ -190,7 +189,7 @@ def _sales_rows(dimension: str) -> Callable[[ReportParams, int], ReportRows]:
     return rows
 
 
-def _in_chunks(rows: list, chunk_rows: int) -> Iterator[list]:
+def rows_in_chunks(rows: list, chunk_rows: int) -> Iterator[list]:
     for start in range(0, len(rows), chunk_rows):
         yield rows[start : start + chunk_rows]
 
@@ -225,61 +224,46 @@ def monitored_params(*, village_id: int | None) -> dict[str, Any]:
 def _monitored_rows(params: ReportParams, chunk_rows: int) -> ReportRows:
     threshold = Decimal(str(settings.TAIBAO_MONITORED_MIN_INCOME_30D))
     rows = monitored_households_income(threshold=threshold, village_id=params.get("village_id"))
-    return ReportRows(total=len(rows), chunks=_in_chunks(rows, chunk_rows))
+    return ReportRows(total=len(rows), chunks=rows_in_chunks(rows, chunk_rows))
 
 
-def _pledge_columns() -> list[Column]:
-    return [
-        Column(_("Enterprise"), "text", lambda r: r.enterprise),
-        Column(_("Programme"), "text", lambda r: r.programme),
-        Column(_("Paired with"), "text", lambda r: r.counterpart),
-        Column(_("Yearly pledge"), "money", lambda r: r.yearly_pledge),
-        Column(_("Purchased this year"), "money", lambda r: r.purchased),
-        Column(_("Progress (%)"), "percent", lambda r: r.percent),
-        Column(_("Of which to the paired village or town"), "money", lambda r: r.to_counterpart),
-    ]
+def _sales_table(key: str) -> ReportTable:
+    return ReportTable(
+        key=f"sales-{key}",
+        title=DIMENSIONS[key].title,
+        filename=f"sales-per-{key}",
+        columns=_sales_columns(key),
+        rows=_sales_rows(key),
+        page=f"team-dashboard:team-sales-{key}",
+    )
 
 
-def pledges_params(*, year: int) -> dict[str, Any]:
-    return {"year": year}
-
-
-def _pledge_rows(params: ReportParams, chunk_rows: int) -> ReportRows:
-    rows: list[PledgeProgress] = pledges_progress(year=params.get("year"))
-    return ReportRows(total=len(rows), chunks=_in_chunks(rows, chunk_rows))
-
-
-REPORTS: dict[str, ReportTable] = {
-    **{
-        f"sales-{key}": ReportTable(
-            key=f"sales-{key}",
-            title=dimension.title,
-            filename=f"sales-per-{key}",
-            columns=_sales_columns(key),
-            rows=_sales_rows(key),
-        )
-        for key, dimension in DIMENSIONS.items()
-    },
+_TABLES: dict[str, ReportTable] = {
     "monitored": ReportTable(
         key="monitored",
         title=_("Monitored households"),
         filename="monitored-households",
         columns=_monitored_columns,
         rows=_monitored_rows,
-    ),
-    "pledges": ReportTable(
-        key="pledges",
-        title=_("Pairing pledges"),
-        filename="pairing-pledges",
-        columns=_pledge_columns,
-        rows=_pledge_rows,
+        page="team-dashboard:team-monitored",
+        permissions=("farmers.view_household",),
     ),
 }
 
 
+def report_table_register(table: ReportTable) -> None:
+    """Add a table of an app above farmers to the team's exports (once, in its ``ready()``)."""
+    _TABLES[table.key] = table
+
+
+def report_tables() -> dict[str, ReportTable]:
+    """Every table that can be exported: one per sales dimension, then the others."""
+    return {**{f"sales-{key}": _sales_table(key) for key in DIMENSIONS}, **_TABLES}
+
+
 def report_table(report: str) -> ReportTable:
     try:
-        return REPORTS[report]
+        return report_tables()[report]
     except KeyError:
         raise ExportError(f"unknown report {report!r}") from None
 

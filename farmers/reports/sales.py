@@ -1,6 +1,8 @@
-"""Sales per household, village, seller, product and enterprise: the ledger summed with GROUP BY.
+"""Sales per household, village, seller and product: the ledger summed with GROUP BY.
 
-Each report groups the filtered ledger by one key and sums units, sales
+Apps above farmers add their own ways of grouping with
+:func:`dimension_register` (the shop adds sales per enterprise); farmers
+itself knows nothing of who bought. Each report groups the filtered ledger by one key and sums units, sales
 amount and household income; it counts the orders (and, except per
 household, the households) and finds the last sale. Rows are plain dicts so
 the page, the exports and the charts read the same figures.
@@ -38,6 +40,7 @@ class Dimension:
     group_by: str  # ledger field whose value identifies a row
     label: str | None  # ledger field giving the row's name (Max over the group), or None
     counts_households: bool = True
+    heading: str = ""  # the heading of the row's name column (pages and exports)
 
 
 DIMENSIONS: dict[str, Dimension] = {
@@ -45,18 +48,37 @@ DIMENSIONS: dict[str, Dimension] = {
     for d in [
         Dimension("household", _("Sales per household"), "household_id", None, False),
         Dimension(
-            "village", _("Sales per village"), "household__village_id", "household__village__name"
+            "village",
+            _("Sales per village"),
+            "household__village_id",
+            "household__village__name",
+            heading=_("Village"),
         ),
-        Dimension("seller", _("Sales per seller"), "line__partner_id", "line__partner_name"),
-        Dimension("product", _("Sales per product"), "line__product_id", "line__title"),
         Dimension(
-            "enterprise",
-            _("Sales per enterprise"),
-            "line__order__enterprise_id",
-            "line__order__enterprise__name",
+            "seller",
+            _("Sales per seller"),
+            "line__partner_id",
+            "line__partner_name",
+            heading=_("Seller"),
+        ),
+        Dimension(
+            "product",
+            _("Sales per product"),
+            "line__product_id",
+            "line__title",
+            heading=_("Product"),
         ),
     ]
 }
+
+
+def dimension_register(dimension: Dimension) -> None:
+    """Add a way of grouping the ledger, from an app above farmers (once, in its ``ready()``).
+
+    Its page, its export and its tab on the team's pages follow from it.
+    """
+    DIMENSIONS[dimension.key] = dimension
+
 
 MEASURES = ("units", "sales_amount", "household_income", "orders", "households", "last_sale")
 SORTS = (*MEASURES, "label")

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 
-from farmers.errors import SupplyError, bilingual
+from farmers.errors import SupplyError
 from farmers.models import Household, Lot, Seller
 from farmers.selectors import (
     adjustments_for_user,
@@ -35,6 +35,8 @@ from farmers.seller_dashboard.forms import (
 from farmers.services.lot_import import SheetRejected, lot_sheet_check, lot_sheet_import
 from farmers.services.stock import lot_receive, stock_adjust, stock_take
 from farmers.services.thresholds import threshold_set
+from security.uploads import megabytes
+from texts.bilingual import bilingual
 
 PENDING_SHEETS = "lot-imports/pending"
 
@@ -269,8 +271,8 @@ class LotImportView(FormView):
             form.add_error(
                 "sheet",
                 bilingual(  # bad input is named in both languages, whatever the page's
-                    f"文件超过 {limit // 1_000_000} MB 上限",
-                    f"The file is over the {limit // 1_000_000} MB limit",
+                    f"文件超过 {megabytes(limit)} MB 上限",
+                    f"The file is over the {megabytes(limit)} MB limit",
                 ),
             )
             return self.form_invalid(form)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import F, Sum, Window
 from django.db.models.functions import RowNumber
@@ -48,6 +49,26 @@ ENTRY_FIELDS = (
     "household_income",
     "created_at",
 )
+
+
+# Which order lines are paid. Payment state is the buyer side's (farmers never reads
+# it by name): the app that keeps it registers the lookup from an order line in its
+# ready(), e.g. ``order__payment_status="paid"``.
+_PAID_LINE: dict[str, object] = {}
+
+
+def paid_line_lookup_register(**lookup: object) -> None:
+    """Tell attribution how to find paid order lines (a lookup from ``order.Line``)."""
+    _PAID_LINE.clear()
+    _PAID_LINE.update(lookup)
+
+
+def _paid_line_lookup(prefix: str) -> dict[str, object]:
+    if not _PAID_LINE:
+        raise ImproperlyConfigured(
+            "No app has said which order lines are paid (paid_line_lookup_register)."
+        )
+    return {f"{prefix}{key}": value for key, value in _PAID_LINE.items()}
 
 
 @dataclass(frozen=True)
@@ -333,16 +354,14 @@ def shortfalls_cover() -> int:
     """
     short = list(
         AttributionShortfall.objects.filter(
-            resolved_at__isnull=True, line__order__payment_status="paid"
+            resolved_at__isnull=True, **_paid_line_lookup("line__")
         ).values_list("line__stockrecord_id", flat=True)
     )
     if not short:
         return 0
     _lock_stock_records(set(short))  # then nothing else writes these lots or shortfalls
     shortfalls = list(
-        AttributionShortfall.objects.filter(
-            resolved_at__isnull=True, line__order__payment_status="paid"
-        )
+        AttributionShortfall.objects.filter(resolved_at__isnull=True, **_paid_line_lookup("line__"))
         .exclude(line__attributions__kind=Attribution.Kind.REVERSAL)
         .select_related("line")
         .order_by("found_at", "pk")

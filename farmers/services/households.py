@@ -22,7 +22,8 @@ from farmers.models import (
     Seller,
     Village,
 )
-from farmers.personal_data import bilingual, id_number_normalize, phone_normalize
+from farmers.personal_data import id_number_normalize, phone_normalize
+from texts.bilingual import bilingual
 
 KEEP = None
 """Pass as ``id_number`` / ``phone`` to ``household_update`` to leave the value as it is."""

@@ -22,9 +22,10 @@ from django.db.models import F
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from farmers.errors import SupplyError, bilingual
+from farmers.errors import SupplyError
 from farmers.models import Household, Lot, LotImport, Seller
 from farmers.services.stock import farmgate_total
+from texts.bilingual import bilingual
 
 StockRecord = get_model("partner", "StockRecord")
 

@@ -2,8 +2,8 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarDashboardConfig
 
-# The team's pages need staff plus the farmers permissions the work team
-# group holds (farmers.demo_personal_data.WORK_TEAM_PERMISSIONS).
+# The team's pages need staff plus a farmers permission; the work team's role
+# holds them (its group, created by a migration: see docs/architecture.md, "Roles").
 TEAM = ["is_staff", "farmers.view_attribution"]
 
 
@@ -20,7 +20,9 @@ class TeamDashboardConfig(OscarDashboardConfig):
     }
 
     def get_urls(self):
+        from farmers.reports.sales import DIMENSIONS
         from farmers.team_dashboard import chart_views, export_views, views
+        from farmers.team_dashboard.pages import PAGES
 
         sales = [
             path(
@@ -28,13 +30,17 @@ class TeamDashboardConfig(OscarDashboardConfig):
                 views.SalesReportView.as_view(dimension=dimension),
                 name=f"team-sales-{dimension}",
             )
-            for dimension in ("household", "village", "seller", "product", "enterprise")
+            for dimension in DIMENSIONS
         ]
+        self.permissions_map = {
+            **type(self).permissions_map,
+            **{page.name: [*TEAM, *page.permissions] for page in PAGES.values()},
+        }
         urls = [
             path("reconciliation/", views.ReconciliationView.as_view(), name="team-reconciliation"),
             *sales,
             path("monitored/", views.MonitoredHouseholdsView.as_view(), name="team-monitored"),
-            path("pledges/", views.PledgesView.as_view(), name="team-pledges"),
+            *(path(page.route, page.view, name=page.name) for page in PAGES.values()),
             path("charts/", chart_views.SalesChartsView.as_view(), name="team-charts"),
             path(
                 "export/<slug:report>/",

@@ -23,54 +23,43 @@ from django.views.generic import DetailView, ListView
 from farmers.reports.exports import (
     CONTENT_TYPES,
     FORMATS,
-    REPORTS,
+    ReportTable,
     export_filename,
     monitored_params,
-    pledges_params,
     report_export_write,
     report_row_count,
+    report_tables,
     sales_params,
 )
-from farmers.reports.pledges import pledge_year
 from farmers.team_dashboard.forms import ReportFilterForm
 from farmers.team_dashboard.models import ReportExport
 from farmers.team_dashboard.services import report_export_request
 
-# The page each report belongs to, and what it needs beyond the team's permissions.
-PAGES = {
-    **{
-        f"sales-{key}": f"team-dashboard:team-sales-{key}"
-        for key in ("household", "village", "seller", "product", "enterprise")
-    },
-    "monitored": "team-dashboard:team-monitored",
-    "pledges": "team-dashboard:team-pledges",
-}
-EXTRA_PERMISSIONS = {"monitored": ("farmers.view_household",)}
-
 
 def may_read(user, report: str) -> bool:
-    return user.has_perms(EXTRA_PERMISSIONS.get(report, ()))
+    """The table's own permissions, beyond the team's pages' (monitored: the households)."""
+    table = report_tables().get(report)
+    return user.has_perms(table.permissions if table else ())
 
 
-def report_params(report: str, query) -> tuple[dict[str, Any] | None, ReportFilterForm | None]:
+def report_params(
+    table: ReportTable, query
+) -> tuple[dict[str, Any] | None, ReportFilterForm | None]:
     """The page's filters (and sort) as an export's JSON parameters; None when they are wrong."""
-    if report == "pledges":
-        year = pledge_year(query.get("year"))
-        if year is None:
-            return None, None
-        return pledges_params(year=year), None
+    if table.read_query is not None:
+        return table.read_query(query), None
     form = ReportFilterForm(query or None)
     if query and not form.is_valid():
         return None, form
-    if report == "monitored":
+    if table.key == "monitored":
         return monitored_params(village_id=form.filters().village_id), form
     return sales_params(filters=form.filters(), sort=form.sort_value()), form
 
 
-def _filter_problems(form: ReportFilterForm | None) -> str:
+def _filter_problems(table: ReportTable, form: ReportFilterForm | None) -> str:
     """Each wrong filter named with its label and the error, e.g. "截止日期: …"."""
     if form is None:
-        return _("Year")
+        return str(table.query_label)
     return "; ".join(
         f"{form.fields[name].label if name in form.fields else name}: {' '.join(errors)}"
         for name, errors in form.errors.items()
@@ -88,14 +77,15 @@ class ReportExportView(View):
     http_method_names = ["post"]
 
     def post(self, request, report: str):
-        if report not in REPORTS:
+        table = report_tables().get(report)
+        if table is None:
             raise Http404
         if not may_read(request.user, report):
             raise PermissionDenied
-        page = reverse(PAGES[report])
+        page = reverse(table.page)
         back = f"{page}?{request.GET.urlencode()}" if request.GET else page
         file_format = request.POST.get("format", "")
-        params, form = report_params(report, request.GET)
+        params, form = report_params(table, request.GET)
         if file_format not in FORMATS:
             messages.error(request, _("Choose .xlsx or .csv for the export."))
             return HttpResponseRedirect(back)
@@ -103,7 +93,7 @@ class ReportExportView(View):
             messages.error(
                 request,
                 _("The export was not started; correct the filters first: %(problems)s")
-                % {"problems": _filter_problems(form)},
+                % {"problems": _filter_problems(table, form)},
             )
             return HttpResponseRedirect(back)
         rows = report_row_count(report=report, params=params)
@@ -163,11 +153,11 @@ class ReportExportDetailView(OwnExportMixin, DetailView):
     context_object_name = "export"
 
     def get_context_data(self, **kwargs):
-        export = self.object
+        table = report_tables()[self.object.report]
         return super().get_context_data(
-            status=_status(export),
-            title=REPORTS[export.report].title,
-            page_url=reverse(PAGES[export.report]),
+            status=_status(self.object),
+            title=table.title,
+            page_url=reverse(table.page),
             **kwargs,
         )
 
@@ -210,5 +200,5 @@ class ReportExportListView(ListView):
         return ReportExport.objects.filter(requested_by=self.request.user)[:50]
 
     def get_context_data(self, **kwargs):
-        titles = {key: table.title for key, table in REPORTS.items()}
+        titles = {key: table.title for key, table in report_tables().items()}
         return super().get_context_data(titles=titles, **kwargs)

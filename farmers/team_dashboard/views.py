@@ -2,13 +2,11 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from farmers.models import AttributionShortfall
 from farmers.reports.monitored import monitored_households_income
-from farmers.reports.pledges import pledge_year, pledges_progress
 from farmers.reports.sales import DIMENSIONS, sales_report_page, sales_totals
 from farmers.team_dashboard.forms import ReportFilterForm
 from outbox.services import outbox_stuck
@@ -16,17 +14,11 @@ from outbox.services import outbox_stuck
 PER_PAGE = 50
 
 # (key, heading, kind): kind tells the template how to show the value.
-COLUMNS = {
-    "household": [
-        ("label", _("Household"), "household"),
-        ("village", _("Village"), "text"),
-        ("category", _("Monitoring category"), "text"),
-    ],
-    "village": [("label", _("Village"), "text")],
-    "seller": [("label", _("Seller"), "text")],
-    "product": [("label", _("Product"), "text")],
-    "enterprise": [("label", _("Enterprise"), "text")],
-}
+HOUSEHOLD_COLUMNS = [
+    ("label", _("Household"), "household"),
+    ("village", _("Village"), "text"),
+    ("category", _("Monitoring category"), "text"),
+]
 MEASURE_COLUMNS = [
     ("units", _("Units"), "int"),
     ("sales_amount", _("Sales amount"), "money"),
@@ -47,8 +39,9 @@ SORTABLE = {
 
 
 def report_columns(dimension: str) -> list[tuple[str, str, str]]:
-    measures = [c for c in MEASURE_COLUMNS if c[0] != "households" or dimension != "household"]
-    return [*COLUMNS[dimension], *measures]
+    if dimension == "household":
+        return [*HOUSEHOLD_COLUMNS, *(c for c in MEASURE_COLUMNS if c[0] != "households")]
+    return [("label", DIMENSIONS[dimension].heading, "text"), *MEASURE_COLUMNS]
 
 
 class ReconciliationView(TemplateView):
@@ -69,7 +62,8 @@ class ReconciliationView(TemplateView):
 
 
 class SalesReportView(TemplateView):
-    """Sales per household / village / seller / product / enterprise, filtered, sorted, paged."""
+    """Sales per household / village / seller / product (or a dimension registered from
+    above, such as enterprise), filtered, sorted, paged."""
 
     template_name = "farmers/team_dashboard/sales.html"
     dimension = "household"
@@ -149,13 +143,3 @@ class MonitoredHouseholdsView(TemplateView):
             flagged=sum(1 for row in rows if row.flagged),
             **kwargs,
         )
-
-
-class PledgesView(TemplateView):
-    """Each pairing agreement: this year's purchases against its pledge."""
-
-    template_name = "farmers/team_dashboard/pledges.html"
-
-    def get_context_data(self, **kwargs):
-        year = pledge_year(self.request.GET.get("year")) or timezone.localdate().year
-        return super().get_context_data(rows=pledges_progress(year=year), year=year, **kwargs)

@@ -3,11 +3,24 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.checkout.forms import *  # noqa: F403
 
-from shop.models import InvoiceType, validate_uscc
+from shop.models import INVOICE_FIELDS, InvoiceProfile, InvoiceType, validate_uscc
 from shop.order.models import PaymentMethod
 
 
-class EnterpriseOrderForm(forms.Form):
+def _optional_invoice_fields() -> dict[str, forms.Field]:
+    """The invoice profile's fields (INVOICE_FIELDS), asked only when an invoice is wanted."""
+    fields = forms.fields_for_model(InvoiceProfile, fields=INVOICE_FIELDS)
+    for field in fields.values():
+        field.required = False
+        field.initial = None
+    fields["taxpayer_id"].validators.append(validate_uscc)  # a model validator: copy it
+    return fields
+
+
+InvoiceFieldsForm = type("InvoiceFieldsForm", (forms.Form,), _optional_invoice_fields())
+
+
+class EnterpriseOrderForm(InvoiceFieldsForm):
     """What an enterprise order needs beyond the basket: PO number, invoice, note, payment."""
 
     po_number = forms.CharField(
@@ -23,20 +36,6 @@ class EnterpriseOrderForm(forms.Form):
         widget=forms.RadioSelect,
     )
     invoice_requested = forms.BooleanField(label=_("I need an invoice"), required=False)
-    invoice_title = forms.CharField(label=_("invoice title"), max_length=128, required=False)
-    taxpayer_id = forms.CharField(
-        label=_("taxpayer ID"), max_length=18, required=False, validators=[validate_uscc]
-    )
-    invoice_type = forms.ChoiceField(
-        label=_("invoice type"), choices=InvoiceType.choices, required=False
-    )
-    bank_name = forms.CharField(label=_("bank"), max_length=128, required=False)
-    bank_account = forms.CharField(label=_("bank account"), max_length=64, required=False)
-    registered_address = forms.CharField(
-        label=_("registered address"), max_length=200, required=False
-    )
-    phone = forms.CharField(label=_("phone"), max_length=32, required=False)
-    email = forms.EmailField(label=_("invoice e-mail"), required=False)
     note = forms.CharField(
         label=_("Note"),
         required=False,
@@ -45,16 +44,8 @@ class EnterpriseOrderForm(forms.Form):
         help_text=_("Delivery time, contact on site, anything the sellers should know"),
     )
 
-    INVOICE_FIELDS = (
-        "invoice_title",
-        "taxpayer_id",
-        "invoice_type",
-        "bank_name",
-        "bank_account",
-        "registered_address",
-        "phone",
-        "email",
-    )
+    INVOICE_FIELDS = INVOICE_FIELDS
+    field_order = ["po_number", "payment_method", "invoice_requested", *INVOICE_FIELDS, "note"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

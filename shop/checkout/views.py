@@ -25,10 +25,10 @@ from oscar.core.loading import get_class
 
 from shop.checkout.forms import EnterpriseOrderForm
 from shop.models import EnterpriseAddress, InvoiceRequest
-from shop.online.services import online_payment_source
 from shop.order.models import PaymentMethod
+from shop.payment_sources import payment_source_new
 from shop.selectors import membership_of
-from shop.services.payments import bank_transfer_source, payee, payment_due_by
+from shop.services.payments import payee, payment_due_by
 
 Repository = get_class("shipping.repository", "Repository")
 NoShippingRequired = get_class("shipping.methods", "NoShippingRequired")
@@ -189,14 +189,13 @@ class PaymentDetailsView(EnterpriseMemberRequired, oscar_views.PaymentDetailsVie
         creates the PaymentIntent (shop.online).
         """
         form = kwargs.get("order_form")
-        if form is not None and form.cleaned_data["payment_method"] == PaymentMethod.ONLINE:
-            source = online_payment_source(
-                order_number=order_number, amount=total.incl_tax, currency=total.currency
-            )
-        else:
-            source = bank_transfer_source(
-                order_number=order_number, amount=total.incl_tax, currency=total.currency
-            )
+        method = form.cleaned_data["payment_method"] if form is not None else None
+        source = payment_source_new(
+            method=method if method == PaymentMethod.ONLINE else PaymentMethod.BANK_TRANSFER,
+            order_number=order_number,
+            amount=total.incl_tax,
+            currency=total.currency,
+        )
         self.add_payment_source(source)
 
     def handle_successful_order(self, order):

@@ -27,11 +27,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from outbox.errors import PermanentError
 from outbox.services import outbox_record
 from shop.online import gateway
 from shop.online.gateway import GatewayError, from_fen
 from shop.online.models import PaymentAttempt, Refund, StripeEvent
 from shop.order.models import Order, PaymentMethod, PaymentStatus
+from shop.payment_sources import STRIPE_SOURCE, order_payment_source
 from shop.services.payments import (
     PAID_ORDER_STATUS,
     PaymentRefused,
@@ -40,17 +42,14 @@ from shop.services.payments import (
 
 logger = logging.getLogger(__name__)
 
-Source = get_model("payment", "Source")
-SourceType = get_model("payment", "SourceType")
 PaymentEventType = get_model("order", "PaymentEventType")
 PaymentEvent = get_model("order", "PaymentEvent")
 PaymentEventQuantity = get_model("order", "PaymentEventQuantity")
 
-STRIPE_SOURCE = "stripe"
 Status = PaymentAttempt.Status
 
 
-class OnlinePaymentRefused(Exception):
+class OnlinePaymentRefused(PermanentError):
     """The payment action cannot be done now; the message says why (for the buyer or the team)."""
 
     def __init__(self, message: str):
@@ -58,28 +57,8 @@ class OnlinePaymentRefused(Exception):
         self.message = message
 
 
-class WebhookRejected(Exception):
+class WebhookRejected(PermanentError):
     """The request is not a genuine, fresh event from Stripe; nothing was changed."""
-
-
-# -- the payment source recorded at placement ------------------------------------------------
-
-
-def stripe_source_type():
-    source_type, _created = SourceType.objects.get_or_create(
-        code=STRIPE_SOURCE, defaults={"name": "Stripe (card, Alipay, WeChat Pay)"}
-    )
-    return source_type
-
-
-def online_payment_source(*, order_number: str, amount: Decimal, currency: str):
-    """The (unsaved) payment source of an online order: nothing taken yet."""
-    return Source(
-        source_type=stripe_source_type(),
-        currency=currency,
-        amount_allocated=amount,
-        reference=order_number,
-    )
 
 
 # -- attempts -----------------------------------------------------------------------------
@@ -257,13 +236,7 @@ def _payment_record(*, order: Order, attempt: PaymentAttempt, intent) -> None:
             reason=f"Paid after the order was cancelled; refund Stripe {intent.id}.",
         )
         return
-    source = order.sources.filter(source_type__code=STRIPE_SOURCE).first()
-    if source is None:
-        source = online_payment_source(
-            order_number=order.number, amount=order.total_incl_tax, currency=order.currency
-        )
-        source.order = order
-        source.save()
+    source = order_payment_source(order=order, method=PaymentMethod.ONLINE)
     source.debit(received, reference=intent.id, status="succeeded")
     event_type, _created = PaymentEventType.objects.get_or_create(name="Paid")
     PaymentEvent.objects.create(

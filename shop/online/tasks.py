@@ -6,7 +6,7 @@ from django.conf import settings
 from shop.online.services import online_orders_expire
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task  # the project's task base (config.celery_app.TaibaoTask): acks late, retries
 def online_orders_expire_task() -> list[int]:
     """Periodic (CELERY_BEAT_SCHEDULE): cancel unpaid online orders and release their stock."""
     return online_orders_expire(

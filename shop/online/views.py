@@ -18,6 +18,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from shop.online import selectors, services
 from shop.online.forms import RefundForm
 from shop.online.gateway import GatewayError
+from shop.roles import REFUND_ONLINE
 from shop.views.transfers import WorkTeamMixin
 
 logger = logging.getLogger(__name__)
@@ -130,6 +131,7 @@ class StripeWebhookView(View):
 
 
 class OnlinePaymentListView(WorkTeamMixin, ListView):
+    permission_required = REFUND_ONLINE
     template_name = "shop/online/dashboard_list.html"
     context_object_name = "orders"
     paginate_by = 50
@@ -143,6 +145,7 @@ class OnlinePaymentListView(WorkTeamMixin, ListView):
 
 
 class OnlinePaymentRefundView(WorkTeamMixin, FormView):
+    permission_required = REFUND_ONLINE
     template_name = "shop/online/dashboard_order.html"
     form_class = RefundForm
 

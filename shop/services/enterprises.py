@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outbox.errors import PermanentError
 from shop.models import (
     Enterprise,
     EnterpriseAddress,
@@ -17,7 +18,7 @@ from shop.models import (
 )
 
 
-class EnterpriseRefused(Exception):
+class EnterpriseRefused(PermanentError):
     """A change to an enterprise that would break one of its rules; the message says which."""
 
 

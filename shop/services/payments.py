@@ -11,22 +11,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from outbox.errors import PermanentError
 from outbox.services import outbox_record
 from shop.models import InvoiceRequest, TransferReceipt
 from shop.order.models import Order, PaymentMethod, PaymentStatus
+from shop.payment_sources import order_payment_source
 
-Source = get_model("payment", "Source")
-SourceType = get_model("payment", "SourceType")
 Transaction = get_model("payment", "Transaction")
 StockRecord = get_model("partner", "StockRecord")
 Line = get_model("order", "Line")
 
-BANK_TRANSFER_SOURCE = "bank-transfer"
 PAID_ORDER_STATUS = "Being processed"
 CANCELLED_ORDER_STATUS = "Cancelled"
 
 
-class PaymentRefused(Exception):
+class PaymentRefused(PermanentError):
     """A transfer or cancellation that cannot be applied; the message says why."""
 
 
@@ -42,23 +41,6 @@ def payee() -> Payee:
         name=settings.TAIBAO_PAYEE_NAME,
         bank=settings.TAIBAO_PAYEE_BANK,
         account=settings.TAIBAO_PAYEE_ACCOUNT,
-    )
-
-
-def bank_transfer_source_type():
-    source_type, _created = SourceType.objects.get_or_create(
-        code=BANK_TRANSFER_SOURCE, defaults={"name": "对公转账 Bank transfer"}
-    )
-    return source_type
-
-
-def bank_transfer_source(*, order_number: str, amount: Decimal, currency: str):
-    """The (unsaved) payment source of a bank-transfer order: nothing taken yet."""
-    return Source(
-        source_type=bank_transfer_source_type(),
-        currency=currency,
-        amount_allocated=amount,
-        reference=order_number,
     )
 
 
@@ -120,13 +102,7 @@ def transfer_record(
         else:
             order.payment_status = PaymentStatus.PARTIALLY_PAID
         order.save(update_fields=["amount_received", "payment_status", "paid_at"])
-        source = order.sources.filter(source_type__code=BANK_TRANSFER_SOURCE).first()
-        if source is None:
-            source = bank_transfer_source(
-                order_number=order.number, amount=order.total_incl_tax, currency=order.currency
-            )
-            source.order = order
-            source.save()
+        source = order_payment_source(order=order, method=PaymentMethod.BANK_TRANSFER)
         source.debit(amount, reference=bank_reference, status="received")
         if became_paid:
             if (

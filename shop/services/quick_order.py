@@ -55,15 +55,6 @@ FIELD_QUANTITY = _("quantity")
 FIELD_FILE = _("file")
 
 
-def bilingual(text) -> str:
-    """A lazy message in Chinese and English, whatever the active language."""
-    with translation.override("zh-hans"):
-        chinese = str(text)
-    with translation.override("en"):
-        english = str(text)
-    return chinese if chinese == english else f"{chinese} / {english}"
-
-
 @dataclass(frozen=True)
 class RowError:
     row: int | None  # None: about the whole file

@@ -5,6 +5,7 @@ import secrets
 
 from django.utils.translation import gettext as _
 
+from outbox.errors import PermanentError
 from shop.models import Enterprise
 from shop.statements.impact import enterprise_impact
 from shop.statements.models import Statement
@@ -14,8 +15,8 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 16
 
 
-class StatementRefused(Exception):
-    pass
+class StatementRefused(PermanentError):
+    """A statement that cannot be made (a wrong period, an enterprise not approved)."""
 
 
 def verification_code_new() -> str:

@@ -18,6 +18,7 @@ from shop.forms import (
     MemberRoleForm,
 )
 from shop.models import InvoiceProfile
+from shop.roles import MANAGE_ENTERPRISE
 from shop.selectors import (
     enterprise_address,
     enterprise_member,
@@ -87,7 +88,7 @@ class MembersView(EnterpriseMemberMixin, FormView):
         return ctx
 
     def form_valid(self, form):
-        if self.membership.role != "admin":
+        if not self.request.user.has_perm(MANAGE_ENTERPRISE):
             form.add_error(None, _("Only the enterprise's administrators can do this."))
             return self.form_invalid(form)
         accept_url = self.request.build_absolute_uri(

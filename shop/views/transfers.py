@@ -1,24 +1,23 @@
 """The work team's dashboard page: record bank transfers received against orders."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import UserPassesTestMixin
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView
 
-from shop.dashboard_access import is_work_team
 from shop.forms import TransferForm
 from shop.order.models import Order
+from shop.roles import CONFIRM_TRANSFERS
 from shop.selectors import orders_awaiting_transfer
 from shop.services.payments import PaymentRefused, payment_due_by, transfer_record
 
 
-class WorkTeamMixin(UserPassesTestMixin):
-    raise_exception = False
+class WorkTeamMixin(PermissionRequiredMixin):
+    """The work team's pages: the permission its role holds (shop/roles.py)."""
 
-    def test_func(self):
-        return is_work_team(self.request.user)
+    permission_required = CONFIRM_TRANSFERS
 
 
 class TransferListView(WorkTeamMixin, ListView):

@@ -4,21 +4,21 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from oscar.test.factories import UserFactory
 
-from farmers.demo_personal_data import demo_id_number, work_team_permissions_grant
+from farmers.demo_personal_data import demo_id_number
 from farmers.models import (
-    WORK_TEAM_GROUP,
     Household,
     Membership,
     MonitoringCategory,
     PersonalDataReveal,
 )
 from farmers.services.households import household_personal_data_set
+from shop.roles import WORK_TEAM, role_assign
 from testing.factories import (
     HouseholdFactory,
     MembershipFactory,
@@ -44,9 +44,8 @@ def assert_no_plain_personal_data(html: str) -> None:
 
 @pytest.fixture
 def team_user(db):
-    work_team_permissions_grant()
     user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=WORK_TEAM_GROUP))
+    role_assign(user=user, role=WORK_TEAM)
     return user
 
 

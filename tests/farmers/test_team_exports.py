@@ -13,14 +13,14 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from oscar.test.factories import UserFactory
 
-from farmers.models import WORK_TEAM_GROUP, Household
+from farmers.models import Household
 from farmers.reports.exports import (
     neutralise_cell,
     report_export_write,
@@ -28,12 +28,13 @@ from farmers.reports.exports import (
 )
 from farmers.reports.ledger import ReportFilters
 from farmers.reports.monitored import monitored_households_income
-from farmers.reports.pledges import pledges_progress
 from farmers.reports.sales import sales_report_page
 from farmers.team_dashboard import services
 from farmers.team_dashboard.models import ReportExport
 from farmers.team_dashboard.tasks import report_export_run_task
 from shop.models import EnterpriseMember
+from shop.reports.pledges import pledges_progress
+from shop.roles import WORK_TEAM, role_assign
 from tests.farmers.test_team_world import build_world, expected_by_household, team_user
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,7 @@ def member(client):
 
 def other_member():
     user = UserFactory(is_staff=True, email="other-team@report.example")
-    user.groups.add(Group.objects.get(name=WORK_TEAM_GROUP))
+    role_assign(user=user, role=WORK_TEAM)
     return user
 
 

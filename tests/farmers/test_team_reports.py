@@ -12,10 +12,10 @@ from django.utils import timezone
 from farmers.models import Attribution
 from farmers.reports.ledger import ANY_MONITORED, ReportFilters
 from farmers.reports.monitored import monitored_households_income
-from farmers.reports.pledges import pledges_progress
 from farmers.reports.sales import sales_grouped, sales_report_page, sales_totals
 from farmers.services.ledger_summary import ledger_summary_rebuild
 from farmers.services.stock import lot_receive
+from shop.reports.pledges import pledges_progress
 from testing.factories import HouseholdFactory, MembershipFactory
 from tests.farmers.test_team_world import (
     build_world,

@@ -10,15 +10,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.test.factories import ProductFactory, UserFactory, create_basket, create_order
 
-from farmers.models import WORK_TEAM_GROUP, Attribution, Lot
+from farmers.models import Attribution, Lot
 from farmers.services.attribution import order_attribute, order_attribution_reverse
 from farmers.services.stock import lot_receive
 from shop.models import Enterprise, PairingAgreement
+from shop.roles import WORK_TEAM, role_assign
 from testing.factories import (
     HouseholdFactory,
     MembershipFactory,
@@ -146,14 +146,7 @@ def build_world() -> World:
 
 def team_user():
     user = UserFactory(is_staff=True, email="team@report.example")
-    group, _ = Group.objects.get_or_create(name=WORK_TEAM_GROUP)
-    group.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="farmers",
-            codename__in=["view_attribution", "view_household", "view_seller", "view_village"],
-        )
-    )
-    user.groups.add(group)
+    role_assign(user=user, role=WORK_TEAM)
     return user
 
 

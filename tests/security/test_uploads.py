@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from farmers.models import LotImport
-from security.uploads import import_file_validate
+from security.uploads import MB, import_file_validate, megabytes
 
 
 def xlsx_bytes() -> bytes:
@@ -48,9 +48,13 @@ def test_the_validator_accepts_real_sheets_and_leaves_the_file_readable():
 
 
 def test_the_validator_refuses_files_over_the_import_limit(settings):
-    settings.TAIBAO_IMPORT_MAX_BYTES = 1_000_000
+    settings.TAIBAO_IMPORT_MAX_BYTES = MB
     with pytest.raises(ValidationError, match="over the 1 MB limit"):
-        import_file_validate(SimpleUploadedFile("big.csv", b"a" * 1_000_001))
+        import_file_validate(SimpleUploadedFile("big.csv", b"a" * (MB + 1)))
+
+
+def test_limits_are_said_in_the_one_unit_they_are_set_in():
+    assert (megabytes(10 * MB), megabytes(5 * MB // 2), megabytes(10_000)) == ("10", "2.5", "0.01")
 
 
 @pytest.mark.parametrize(("name", "content", "zh", "en"), REFUSED)

@@ -4,13 +4,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from farmers.models import WORK_TEAM_GROUP
 from outbox.models import OutboxMessage
+from shop.roles import WORK_TEAM, role_assign
 from shop.services.payments import PaymentRefused, order_cancel, transfer_record
 from shop.tasks import orders_cancel_unpaid_task
 from tests.shop.conftest import basket_for, make_buyer, make_stock, place
@@ -27,7 +26,7 @@ def team_member(db):
     user = make_buyer(email="team@a.example")
     user.is_staff = True
     user.save()
-    user.groups.add(Group.objects.get_or_create(name=WORK_TEAM_GROUP)[0])
+    role_assign(user=user, role=WORK_TEAM)
     return user
 
 

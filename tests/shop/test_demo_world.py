@@ -19,6 +19,7 @@ from farmers.models import (
 )
 from shop.demo_world import DATA_DIR, DEMO_ACCOUNTS, demo_world_load
 from shop.models import Enterprise, EnterpriseMember, PairingAgreement
+from shop.roles import WORK_TEAM
 
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")
@@ -143,7 +144,7 @@ def test_every_demo_account_can_log_in(client, demo_world, settings):
     assert user_model.objects.get(email="admin@taibao.example").is_superuser
     assert (
         user_model.objects.get(email="team@taibao.example")
-        .groups.filter(name="assistance_team")
+        .groups.filter(name=WORK_TEAM.name)
         .exists()
     )
     staff = user_model.objects.get(email="seller@fengle.example")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 from oscar.test.factories import create_offer, create_voucher
 
-from shop.offers import _compute_offer_state, offer_state
+from shop.offer.applicator import _compute_offer_state, offer_state
 
 Product = get_model("catalogue", "Product")
 
@@ -41,7 +41,7 @@ def basket_total(client) -> str:
 
 
 def test_oscar_loads_our_applicator():
-    assert get_class("offer.applicator", "Applicator").__module__ == "shop.offers"
+    assert get_class("offer.applicator", "Applicator").__module__ == "shop.offer.applicator"
 
 
 def test_without_offers_or_vouchers_pages_do_not_look_for_them(buyer_with_basket):

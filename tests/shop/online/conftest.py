@@ -3,10 +3,9 @@
 import itertools
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from farmers.models import WORK_TEAM_GROUP
+from shop.roles import WORK_TEAM, role_assign
 from testing.fake_stripe import FakeStripe, event_payload, signature_header
 from tests.shop.conftest import basket_for, make_buyer, make_stock, place
 
@@ -58,7 +57,7 @@ def team_member(db):
     user = make_buyer(email="team@a.example")
     user.is_staff = True
     user.save()
-    user.groups.add(Group.objects.get_or_create(name=WORK_TEAM_GROUP)[0])
+    role_assign(user=user, role=WORK_TEAM)
     return user
 
 

@@ -1,20 +1,20 @@
 """Pairing agreements (结对协议): this year's purchases against the pledge, and the share that
 reached the paired village or town.
 
-Pairing agreements belong to the buyer side; they are read here through the
-ORM (``apps.get_model``), as orders are, never through shop code.
+A page and an export of the work team's dashboard, registered there from
+:mod:`shop.reports`; it sums farmers' attribution ledger per enterprise.
 """
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.apps import apps
 from django.db.models import F, Sum
 from django.utils import timezone
 
 from farmers.models import Village
 from farmers.reports.ledger import ReportFilters, ledger_rows
+from shop.models import PairingAgreement
 
 ZERO = Decimal("0.00")
 
@@ -52,7 +52,6 @@ def pledge_year(value: str | None) -> int | None:
 def pledges_progress(*, year: int | None = None) -> list[PledgeProgress]:
     """Every pairing agreement's year so far (three queries)."""
     year = year or timezone.localdate().year
-    pairing_model = apps.get_model("shop", "PairingAgreement")
     filters = ReportFilters(
         date_from=datetime.date(year, 1, 1), date_to=datetime.date(year, 12, 31)
     )
@@ -65,7 +64,7 @@ def pledges_progress(*, year: int | None = None) -> list[PledgeProgress]:
     }
     town_of = dict(Village.objects.values_list("pk", "town_id"))
     rows = []
-    for pairing in pairing_model.objects.select_related("enterprise", "town", "village"):
+    for pairing in PairingAgreement.objects.select_related("enterprise", "town", "village"):
         purchased = to_counterpart = ZERO
         for (enterprise_id, village_id), amount in by_enterprise_village.items():
             if enterprise_id != pairing.enterprise_id:

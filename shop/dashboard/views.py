@@ -1,15 +1,15 @@
 """Oscar's dashboard home, with a seller's staff shown figures from their own lines only.
 
-Named in ``shop.class_loading`` (the dashboard app itself is not forked), so
-Oscar's dashboard URLs serve this view. Platform staff get Oscar's page and
-figures unchanged.
+The dashboard app is forked here (``shop.dashboard``), so Oscar's
+``get_class("dashboard.views", "IndexView")`` finds this view; the login view
+is still Oscar's. Platform staff get Oscar's page and figures unchanged.
 """
 
 from django.utils import timezone
 from oscar.apps.dashboard import views
 
-from shop.dashboard.home.selectors import seller_home
 from shop.dashboard.orders.selectors import is_seller_staff_only
+from shop.dashboard.selectors import seller_home
 
 
 class IndexView(views.IndexView):
