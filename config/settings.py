@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "shop.online.apps.OnlinePaymentsConfig",  # Stripe: attempts, webhook events, refunds
     "shop.statements.apps.StatementsConfig",  # buyer impact and assistance statements
     "security.apps.SecurityConfig",  # login cool-off, rate limits, upload limits, headers
+    "demo.apps.DemoConfig",  # the Taibao demo world and load_demo; nothing depends on it
 ]
 
 SITE_ID = 1

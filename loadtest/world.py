@@ -13,9 +13,9 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from oscar.core.loading import get_model
 
+from demo.world import demo_world_load
 from farmers.models import WORK_TEAM_GROUP, Seller
 from farmers.services.stock import stock_take
-from shop.demo_world import demo_world_load
 from shop.models import Enterprise, EnterpriseMember
 
 StockRecord = get_model("partner", "StockRecord")

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarDashboardConfig
 
 # The team's pages need staff plus the farmers permissions the work team
-# group holds (farmers.demo_personal_data.WORK_TEAM_PERMISSIONS).
+# group holds (farmers.work_team.WORK_TEAM_PERMISSIONS).
 TEAM = ["is_staff", "farmers.view_attribution"]
 
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from oscar.test.factories import UserFactory
 
-from farmers.demo_personal_data import demo_id_number, work_team_permissions_grant
+from demo.personal_data import demo_id_number
 from farmers.factories import (
     HouseholdFactory,
     MembershipFactory,
@@ -26,6 +26,7 @@ from farmers.models import (
     PersonalDataReveal,
 )
 from farmers.services.households import household_personal_data_set
+from farmers.work_team import work_team_permissions_grant
 
 ID_NUMBER = demo_id_number(datetime.date(1968, 2, 3), 456)
 PHONE = "13712345678"

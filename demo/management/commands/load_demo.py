@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from shop.demo_history import demo_history_load
-from shop.demo_world import DEMO_ACCOUNTS, demo_world_load
+from demo.history import demo_history_load
+from demo.world import DEMO_ACCOUNTS, demo_world_load
 
 
 class Command(BaseCommand):

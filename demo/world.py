@@ -1,4 +1,4 @@
-"""The Taibao demo world: the contract of ../shared/demo-*.csv, built idempotently.
+"""The Taibao demo world: the contract of demo/data/demo-*.csv, built idempotently.
 
 Running ``demo_world_load`` twice leaves the same rows: everything is looked
 up by its natural key (SKU, household code, names, e-mail) before it is made.
@@ -18,8 +18,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from oscar.core.loading import get_model
 
-from catalog.images import product_image_png
-from farmers.demo_personal_data import demo_personal_data_load
+from demo.buyers import demo_buyers_load
+from demo.images import product_image_png
+from demo.personal_data import demo_personal_data_load
 from farmers.models import (
     WORK_TEAM_GROUP,
     Household,
@@ -30,7 +31,6 @@ from farmers.models import (
     Village,
 )
 from farmers.services.stock import lot_receive
-from shop.demo_buyers import demo_buyers_load
 from shop.models import Enterprise, EnterpriseMember, PairingAgreement
 
 Product = get_model("catalogue", "Product")
@@ -41,7 +41,7 @@ ProductCategory = get_model("catalogue", "ProductCategory")
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
 
-DATA_DIR = Path(__file__).resolve().parent / "demo_data"
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 TOWN = "太保镇"
 COUNTY = "连山壮族瑶族自治县"

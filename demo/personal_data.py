@@ -1,4 +1,4 @@
-"""Fictional ID numbers and phones for a few demo households, and the work team's permissions.
+"""Fictional ID numbers and phones for a few demo households.
 
 The ID numbers are made up: region 441825 (Lianshan county), a birth date,
 sequence numbers 00x, and a check digit computed with GB 11643 — valid to
@@ -9,11 +9,11 @@ value keep it.
 
 import datetime
 
-from django.contrib.auth.models import Group, Permission
 from stdnum.cn import ric
 
-from farmers.models import WORK_TEAM_GROUP, Household
+from farmers.models import Household
 from farmers.services.households import KEEP, household_personal_data_set
+from farmers.work_team import work_team_permissions_grant
 
 REGION = "441825"
 
@@ -27,34 +27,10 @@ DEMO_PERSONAL_DATA = {
     "H06": (datetime.date(1966, 6, 1), "13800000006"),
 }
 
-WORK_TEAM_PERMISSIONS = {
-    "household": ["view", "add", "change"],
-    "monitoringperiod": ["view", "add", "change"],
-    "membership": ["view", "add", "delete"],
-    "seller": ["view"],
-    "village": ["view"],
-    "attribution": ["view"],
-    "attributionshortfall": ["view", "change"],
-}
-
-
 def demo_id_number(born: datetime.date, sequence: int) -> str:
     """A fictional ID number with a valid GB 11643 check digit."""
     body = f"{REGION}{born:%Y%m%d}{sequence:03d}"
     return body + ric.calc_check_digit(body + "0")
-
-
-def work_team_permissions_grant() -> None:
-    codenames = [
-        f"{action}_{model}"
-        for model, actions in WORK_TEAM_PERMISSIONS.items()
-        for action in actions
-    ]
-    permissions = Permission.objects.filter(
-        content_type__app_label="farmers", codename__in=[*codenames, "reveal_personal_data"]
-    )
-    team, _ = Group.objects.get_or_create(name=WORK_TEAM_GROUP)
-    team.permissions.add(*permissions)
 
 
 def demo_personal_data_load() -> None:

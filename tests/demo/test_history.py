@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from demo.history import ORDERS, demo_history_load
+from demo.world import demo_world_load
 from farmers.models import Attribution, Household
 from farmers.services.ledger_summary import ledger_summary_mismatches
 from farmers.services.stock import stock_lot_mismatches
-from shop.demo_history import ORDERS, demo_history_load
-from shop.demo_world import demo_world_load
 from shop.statements.models import Statement
 
 pytestmark = pytest.mark.django_db
