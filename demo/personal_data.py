@@ -27,6 +27,7 @@ DEMO_PERSONAL_DATA = {
     "H06": (datetime.date(1966, 6, 1), "13800000006"),
 }
 
+
 def demo_id_number(born: datetime.date, sequence: int) -> str:
     """A fictional ID number with a valid GB 11643 check digit."""
     body = f"{REGION}{born:%Y%m%d}{sequence:03d}"

@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.sites.models import Site
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from demo.buyers import demo_buyers_load
@@ -138,7 +139,7 @@ SIGNED_ON = datetime.date(2025, 3, 18)
 MONITORING_SINCE = datetime.date(2024, 1, 1)
 MEMBERS_SINCE = datetime.date(2024, 3, 1)
 DEMO_LOT_UNITS = (120, 80, 100, 60)
-LOTS_RECEIVED_ON = datetime.date(2026, 11, 10)
+STOCK_LOT_DAYS_AGO = (1, 2, 3)  # today's stock arrived in the last days, after every history lot
 FARMGATE_SHARE = Decimal("0.60")  # what the seller paid the household, of the sales price
 
 
@@ -319,14 +320,16 @@ def _stock_from_lots(stock_record, seller: Seller, title: str) -> None:
         return
     StockRecord.objects.filter(pk=stock_record.pk).update(num_in_stock=0)
     price = stock_record.price
+    today = timezone.localdate()
     for n, household in enumerate(_suppliers(seller, title)):
+        days_ago = STOCK_LOT_DAYS_AGO[n % len(STOCK_LOT_DAYS_AGO)]
         lot_receive(
             stock_record=stock_record,
             household=household,
             units=DEMO_LOT_UNITS[n % len(DEMO_LOT_UNITS)],
-            received_on=LOTS_RECEIVED_ON - datetime.timedelta(days=n),
+            received_on=today - datetime.timedelta(days=days_ago),
             farmgate_unit_price=(price * FARMGATE_SHARE).quantize(Decimal("0.01")),
-            trace_code=f"{stock_record.partner_sku}-{LOTS_RECEIVED_ON:%Y%m%d}-{n + 1:02d}",
+            trace_code=f"{stock_record.partner_sku}-STOCK-{n + 1:02d}",
         )
 
 
