@@ -583,3 +583,19 @@ CELERY_BEAT_SCHEDULE["team-report-exports-purge"] = {
     "task": "team_dashboard.report_exports_purge",
     "schedule": 24 * 3600.0,
 }
+
+# The work team's landing page (shop.dashboard.team_home), at /dashboard/team/: first in the menu.
+from shop.dashboard_access import team_home_access  # noqa: E402  (a plain function, no models)
+
+OSCAR_DASHBOARD_NAVIGATION = [
+    {
+        "label": _("Work team"),
+        "icon": "fas fa-seedling",
+        "url_name": "team-home",
+        "access_fn": team_home_access,
+    },
+    *OSCAR_DASHBOARD_NAVIGATION,
+]
+
+# Readable URLs (catalog/slugs.py): Chinese names spelled in pinyin, for Oscar's every slug.
+OSCAR_SLUG_FUNCTION = "catalog.slugs.pinyin_slugify"

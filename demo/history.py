@@ -6,7 +6,7 @@ the seasons (菜干 November–February, 马蹄 December–March, 生姜 in autu
 and 中秋; beef, eggs, 马蹄粉, roasted 瓜蒌籽, 笋干 and rice all year). Before
 each order the households that grow what it holds deliver lots to their seller,
 exactly as many units as it takes; the work team records each enterprise's bank
-transfer two days after the order, and attribution splits every paid line over
+transfer two days after the order (the last one yesterday), and attribution splits every paid line over
 those lots. The clock is moved back for each step (time-machine), so every row
 — lots, orders, receipts, ledger entries, the monthly summary — carries the day
 it stands for, and reports, charts, pledges and statements all agree.
@@ -50,7 +50,7 @@ OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 PO_PREFIX = "DEMO-PO-"
 TEAM_EMAIL = "team@taibao.example"
 WEEKS = 52
-NEWEST_DAYS_AGO = 3  # the newest order; one a week before it
+NEWEST_DAYS_AGO = 1  # the newest order, still unpaid; the paid ones a week apart before it
 LOTS_DAYS_BEFORE = 5  # households deliver this long before the order
 PAID_DAYS_AFTER = 2  # the transfer arrives this long after it
 ORDER_HOUR = 10
@@ -145,7 +145,7 @@ def demo_plan(today: datetime.date) -> list[DemoOrder]:
     """The year's orders, newest first, for a given today (the same today, the same plan)."""
     orders = []
     for week in range(WEEKS):
-        days_ago = NEWEST_DAYS_AGO + 7 * week
+        days_ago = NEWEST_DAYS_AGO if week == 0 else 7 * week - 4
         month = (today - datetime.timedelta(days=days_ago)).month
         enterprise = ROTATION[week % len(ROTATION)]
         wanted = [(sku, months[month]) for sku, months in SEASONAL.items() if month in months]
@@ -247,7 +247,7 @@ def _place(demo: DemoOrder, user, records: dict[str, StockRecord]) -> Order:
 
 def _week(demo: DemoOrder, today: datetime.date, records, team) -> None:
     placed_on = today - datetime.timedelta(days=demo.days_ago)
-    paid_on = placed_on + datetime.timedelta(days=PAID_DAYS_AFTER)
+    paid_on = placed_on + datetime.timedelta(days=min(PAID_DAYS_AFTER, demo.days_ago - 1))
     last = paid_on if demo.paid else placed_on
     # Commit callbacks (the outbox's tasks) run at the week's last moment, not today.
     with time_machine.travel(_at(last, ORDER_HOUR + 1), tick=False):
