@@ -300,7 +300,9 @@ def _products(villages, sellers) -> int:
         )
         _stock_from_lots(stock_record, seller, row["name"])
         if not product.images.exists():
-            png = product_image_png(title=row["name"], sku=sku, class_slug=class_slug)
+            png = product_image_png(
+                title=row["name"], sku=sku, class_slug=class_slug, village=row["origin_village"]
+            )
             image = ProductImage(product=product, caption=row["name"], display_order=0)
             image.original.save(f"{sku.lower()}.png", ContentFile(png), save=False)
             image.save()
