@@ -138,8 +138,10 @@ ENTERPRISES = [
 SIGNED_ON = datetime.date(2025, 3, 18)
 MONITORING_SINCE = datetime.date(2024, 1, 1)
 MEMBERS_SINCE = datetime.date(2024, 3, 1)
+# Today's stock: the n-th grower delivered DEMO_LOT_UNITS[n] 1 + n days ago (a week at most),
+# after every lot of the year's history (demo/history.py): first in, first out never reaches it
+# for those orders.
 DEMO_LOT_UNITS = (120, 80, 100, 60)
-STOCK_LOT_DAYS_AGO = (1, 2, 3)  # today's stock arrived in the last days, after every history lot
 FARMGATE_SHARE = Decimal("0.60")  # what the seller paid the household, of the sales price
 
 
@@ -324,12 +326,11 @@ def _stock_from_lots(stock_record, seller: Seller, title: str) -> None:
     price = stock_record.price
     today = timezone.localdate()
     for n, household in enumerate(_suppliers(seller, title)):
-        days_ago = STOCK_LOT_DAYS_AGO[n % len(STOCK_LOT_DAYS_AGO)]
         lot_receive(
             stock_record=stock_record,
             household=household,
             units=DEMO_LOT_UNITS[n % len(DEMO_LOT_UNITS)],
-            received_on=today - datetime.timedelta(days=days_ago),
+            received_on=today - datetime.timedelta(days=1 + n),
             farmgate_unit_price=(price * FARMGATE_SHARE).quantize(Decimal("0.01")),
             trace_code=f"{stock_record.partner_sku}-STOCK-{n + 1:02d}",
         )
