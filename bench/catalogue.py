@@ -129,7 +129,7 @@ def restore_missing_images() -> int:
     from django.core.files.storage import default_storage
     from oscar.core.loading import get_model
 
-    from catalog.images import product_image_png
+    from demo.images import product_image_png
 
     product_image = get_model("catalogue", "ProductImage")
     restored = 0

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.catalogue.abstract_models import AbstractProduct
 
+from catalog.slugs import product_slug
 from catalog.weights import price_per_jin, price_per_kg
 
 
@@ -48,6 +49,18 @@ class Product(AbstractProduct):
 
     def price_per_jin(self, unit_price: Decimal) -> Decimal | None:
         return price_per_jin(unit_price, self.net_weight_g)
+
+    def save(self, *args, **kwargs):
+        # Oscar slugs a new product's title here; ours is pinyin, with the SKU as a fallback.
+        if not self.slug:
+            self.slug = product_slug(
+                title=self.get_title(),
+                sku=self.upc or "",
+                taken=lambda slug: (
+                    type(self).objects.filter(slug=slug).exclude(pk=self.pk).exists()
+                ),
+            )
+        super().save(*args, **kwargs)
 
 
 from oscar.apps.catalogue.models import *

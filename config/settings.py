@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "shop.online.apps.OnlinePaymentsConfig",  # Stripe: attempts, webhook events, refunds
     "shop.statements.apps.StatementsConfig",  # buyer impact and assistance statements
     "security.apps.SecurityConfig",  # login cool-off, rate limits, upload limits, headers
+    "demo.apps.DemoConfig",  # the Taibao demo world and load_demo; nothing depends on it
 ]
 
 SITE_ID = 1
@@ -582,3 +583,19 @@ CELERY_BEAT_SCHEDULE["team-report-exports-purge"] = {
     "task": "team_dashboard.report_exports_purge",
     "schedule": 24 * 3600.0,
 }
+
+# The work team's landing page (shop.dashboard.team_home), at /dashboard/team/: first in the menu.
+from shop.dashboard_access import team_home_access  # noqa: E402  (a plain function, no models)
+
+OSCAR_DASHBOARD_NAVIGATION = [
+    {
+        "label": _("Work team"),
+        "icon": "fas fa-seedling",
+        "url_name": "team-home",
+        "access_fn": team_home_access,
+    },
+    *OSCAR_DASHBOARD_NAVIGATION,
+]
+
+# Readable URLs (catalog/slugs.py): Chinese names spelled in pinyin, for Oscar's every slug.
+OSCAR_SLUG_FUNCTION = "catalog.slugs.pinyin_slugify"

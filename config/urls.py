@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from catalog.views import HomeView
 from security.views import obtain_auth_token
 from shop import urls as shop_urls
+from shop.dashboard.team_home.views import TeamHomeView
 from shop.online import urls as online_urls
 
 urlpatterns = [
@@ -26,6 +27,8 @@ urlpatterns = [
     path("dashboard/households/", apps.get_app_config("household_register").urls),
     # The seller's pages (stock, lots, intake, imports), inside Oscar's dashboard.
     path("dashboard/seller/", apps.get_app_config("seller_dashboard").urls),
+    # The work team's landing page (one figure per report), then the reports themselves.
+    path("dashboard/team/", TeamHomeView.as_view(), name="team-home"),
     path("dashboard/team/", apps.get_app_config("team_dashboard").urls),
     # The buyer side (quick order, enterprise pages) and the work team's bank transfers.
     path("dashboard/transfers/", include(shop_urls.dashboard_urlpatterns)),

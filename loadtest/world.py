@@ -12,10 +12,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from oscar.core.loading import get_model
 
+from demo.world import demo_world_load
 from farmers.models import Seller
 from farmers.services.stock import stock_take
 from shop import roles
-from shop.demo_world import demo_world_load
 from shop.models import Enterprise, EnterpriseMember
 from shop.roles import role_assign
 

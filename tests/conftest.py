@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings as django_settings
 
-from shop.demo_world import demo_world_load
+from demo.world import demo_world_load
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

@@ -9,7 +9,7 @@ Basket = get_model("basket", "Basket")
 def test_visitor_searches_for_water_chestnut_and_puts_it_in_the_basket(
     page, live_server, settings, tmp_path
 ):
-    from shop.demo_world import demo_world_load
+    from demo.world import demo_world_load
 
     settings.MEDIA_ROOT = tmp_path / "media"
     demo_world_load()

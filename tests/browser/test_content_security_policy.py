@@ -61,7 +61,7 @@ class Visitor:
 def test_main_pages_raise_no_content_security_policy_violation(
     browser, live_server, settings, tmp_path
 ):
-    from shop.demo_world import demo_world_load
+    from demo.world import demo_world_load
 
     settings.MEDIA_ROOT = tmp_path / "media"
     demo_world_load()

@@ -51,7 +51,7 @@ def wait_for(condition, seconds: float = 10.0):
 def test_buyer_pays_online_after_a_declined_card(
     page, live_server, settings, tmp_path, stripe_test_mode
 ):
-    from shop.demo_world import demo_world_load
+    from demo.world import demo_world_load
 
     settings.MEDIA_ROOT = tmp_path / "media"
     demo_world_load()

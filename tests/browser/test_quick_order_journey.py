@@ -12,7 +12,7 @@ PASTED = "TB-MT-5000 20\nTB-SJ-2500\t10\nTB-GLZ-R-250, 60"
 def test_buyer_quick_orders_three_products_and_checks_out_by_bank_transfer(
     page, live_server, settings, tmp_path
 ):
-    from shop.demo_world import demo_world_load
+    from demo.world import demo_world_load
 
     settings.MEDIA_ROOT = tmp_path / "media"
     demo_world_load()

@@ -17,7 +17,7 @@ def fits_the_screen(page) -> bool:
 
 
 def test_seller_records_a_lot_and_a_count_on_a_phone(browser, live_server, settings, tmp_path):
-    from shop.demo_world import demo_world_load
+    from demo.world import demo_world_load
 
     settings.MEDIA_ROOT = tmp_path / "media"
     demo_world_load()

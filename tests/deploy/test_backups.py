@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from catalog.models import Product
-from shop.demo_world import demo_world_load
+from demo.world import demo_world_load
 from tests.deploy.conftest import ROOT, database_url
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from oscar.test.factories import UserFactory
 
-from farmers.demo_personal_data import demo_id_number
+from demo.personal_data import demo_id_number
 from farmers.models import Household, Membership, MonitoringCategory, PersonalDataReveal
 from farmers.services.households import (
     KEEP,

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from oscar.test.factories import UserFactory
 
-from farmers.demo_personal_data import demo_id_number
+from demo.personal_data import demo_id_number
 from farmers.models import (
     Household,
     Membership,

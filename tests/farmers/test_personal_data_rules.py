@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from stdnum.cn import ric
 
-from farmers.demo_personal_data import demo_id_number
+from demo.personal_data import demo_id_number
 from farmers.masking import mask_id_number, mask_name, mask_phone
 from farmers.personal_data import id_number_normalize, phone_normalize
 

@@ -1,6 +1,6 @@
 """Buyer-side extras of the demo world: enterprise admin, invoice profiles, addresses, bulk terms.
 
-Called once at the end of ``shop.demo_world.demo_world_load``; idempotent
+Called once at the end of ``demo.world.demo_world_load``; idempotent
 (everything is looked up by its natural key first).
 """
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Model
 from oscar.core.loading import get_model
 
+from demo.world import DATA_DIR, DEMO_ACCOUNTS, demo_world_load
 from farmers.models import (
     Household,
     Membership,
@@ -17,7 +18,6 @@ from farmers.models import (
     Town,
     Village,
 )
-from shop.demo_world import DATA_DIR, DEMO_ACCOUNTS, demo_world_load
 from shop.models import Enterprise, EnterpriseMember, PairingAgreement
 from shop.roles import WORK_TEAM
 
