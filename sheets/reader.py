@@ -143,8 +143,9 @@ def _calamine_rows(workbook, name: str, bounds: SheetBounds) -> Iterator[tuple[i
 def _decode(content: bytes) -> str:
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SheetRefused(
-            "不支持 UTF-16 编码，请另存为 UTF-8 或 GBK 的 CSV",
-            "UTF-16 is not supported: save the CSV as UTF-8 or GBK",
+            "文本既不是 UTF-8 也不是 GBK（不支持 UTF-16），请另存为 UTF-8 或 GBK 的 CSV",
+            "the text is neither UTF-8 nor GBK (UTF-16 is not supported):"
+            " save the CSV as UTF-8 or GBK",
         )
     for encoding in ("utf-8-sig", "gb18030"):
         try:

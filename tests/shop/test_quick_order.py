@@ -129,7 +129,7 @@ def test_csv_in_gbk_with_english_headers(stock):
     plain, _, _ = stock
     content = f"Product name,SKU,Quantity\n马蹄,{plain.partner_sku},12\n".encode("gbk")
     rows = purchase_list_read(name="list.csv", content=content)
-    assert [(r.row, r.sku, r.quantity) for r in rows] == [(2, plain.partner_sku, "12")]
+    assert [(r.row, r.sku, r.quantity) for r in rows] == [(2, plain.partner_sku, Decimal("12"))]
 
 
 def test_formula_cells_in_a_sheet_are_refused_not_evaluated(stock):
@@ -151,7 +151,8 @@ def test_formula_cells_in_a_sheet_are_refused_not_evaluated(stock):
     [
         ("list.xlsx", b"", "文件为空 / File: the file is empty"),
         ("list.csv", b"x" * (2 * 1024 * 1024 + 1), "the file is larger than 2 MB"),
-        ("list.xls", b"\xd0\xcf\x11\xe0 old excel", "only .xlsx and .csv files are accepted"),
+        ("list.xls", b"\xd0\xcf\x11\xe0 old excel", "not a readable .xls file"),
+        ("list.pdf", b"%PDF-1.4", "only .xlsx, .xls and .csv files are accepted"),
         ("list.xlsx", b"not a zip at all", "not a readable .xlsx file"),
         ("list.csv", b"\xff\xfe\xfa\xfb\x81\x30", "neither UTF-8 nor GBK"),
     ],
