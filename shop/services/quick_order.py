@@ -254,7 +254,7 @@ def purchase_list_read_sheet(*, name: str, content: bytes) -> PurchaseList:
             fallback=("sku", "quantity"),
         )
     except SheetRefused as refused:
-        if refused.en.startswith("the sheet has more than"):
+        if refused.en.startswith("the sheet has more than") and " rows" in refused.en:
             raise _too_many_rows() from refused
         raise PurchaseListError(Bilingual(refused.zh, refused.en)) from refused
     if sheet.errors:  # a totals row that does not add up: the list itself is wrong
