@@ -42,15 +42,26 @@ def xlsx_rewritten(content: bytes, member: str, change) -> bytes:
 SHEET1 = "xl/worksheets/sheet1.xml"
 
 
-def dimension_bomb(header=("SKU", "数量"), row=("A", 1)) -> bytes:
-    """A 5 KB workbook that claims A1:XFD1048576 and holds a cell in its last column of row 2.
+def _claim_everything(data: bytes) -> bytes:
+    return re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:XFD1048576"/>', data)
 
-    openpyxl pads every row to the claimed width: 16,384 cells a row.
+
+def dimension_bomb(rows: int = 2000, header=("SKU", "数量")) -> bytes:
+    """A small workbook of ``rows`` short rows that claims A1:XFD1048576.
+
+    openpyxl pads every row it reads to the claimed width: 16,384 cells a row,
+    262 MB for 2,000 rows. Its real cells are within every bound.
     """
-    base = xlsx(("采购清单", [list(header), list(row)]))
+    base = xlsx(("采购清单", [list(header)] + [[f"NO-SUCH-{i % 7}", 1] for i in range(rows)]))
+    return xlsx_rewritten(base, SHEET1, _claim_everything)
+
+
+def wide_bomb() -> bytes:
+    """A tiny workbook that claims A1:XFD1048576 and has a real cell in column XFD."""
+    base = xlsx(("采购清单", [["SKU", "数量"], ["A", 1]]))
 
     def claim(data: bytes) -> bytes:
-        data = re.sub(rb"<dimension ref=\"[^\"]*\"\s*/>", b'<dimension ref="A1:XFD1048576"/>', data)
+        data = _claim_everything(data)
         return data.replace(
             b"</row></sheetData>", b'<c r="XFD2" t="n"><v>1</v></c></row></sheetData>'
         )
