@@ -278,7 +278,9 @@ class LotImportView(FormView):
         content = upload.read()
         check = lot_sheet_check(seller=seller, file_name=upload.name, content=content)
         if check.ok:  # kept privately until confirmed, refused, or an hour old
-            pending_sheet_save(seller_id=seller.pk, sha256=check.sha256, content=content)
+            pending_sheet_save(
+                kind="lots", owner_id=seller.pk, sha256=check.sha256, content=content
+            )
         return self.render_to_response(self.get_context_data(form=form, check=check, seller=seller))
 
 
@@ -292,7 +294,7 @@ class LotImportCommitView(FormView):
             sellers_for_user(user=request.user), pk=request.POST.get("seller")
         )
         sha256 = request.POST.get("sha256", "")
-        content = pending_sheet_read(seller_id=seller.pk, sha256=sha256)
+        content = pending_sheet_read(kind="lots", owner_id=seller.pk, sha256=sha256)
         if content is None:
             messages.error(request, bilingual("请重新上传表格", "Upload the sheet again"))
             return redirect("seller-dashboard:seller-lot-import")
@@ -308,6 +310,6 @@ class LotImportCommitView(FormView):
                 messages.error(request, error.message)
             return redirect("seller-dashboard:seller-lot-import")
         finally:
-            pending_sheet_delete(seller_id=seller.pk, sha256=sha256)
+            pending_sheet_delete(kind="lots", owner_id=seller.pk, sha256=sha256)
         messages.success(request, _("%(rows)s lots imported") % {"rows": batch.rows})
         return redirect("seller-dashboard:seller-lot-list")

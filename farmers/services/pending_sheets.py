@@ -1,4 +1,4 @@
-"""Lot sheets between their preview and their confirmation.
+"""Uploaded sheets (lot sheets, household lists) between their preview and their confirmation.
 
 An uploaded sheet can hold ID numbers and phones, so while it waits for the
 seller's confirmation it is kept in the private storage of report exports
@@ -16,13 +16,17 @@ from django.utils import timezone
 
 from farmers.team_dashboard.storage import export_files
 
-PENDING_DIR = "pending-lot-sheets"
+PENDING_DIR = "pending-sheets"
+KINDS = ("lots", "households")
 
 
-def _path(*, seller_id: int, sha256: str) -> str | None:
+def _path(*, kind: str, owner_id: int, sha256: str) -> str | None:
+    """Where one owner's (a seller's, a team member's) waiting sheet of one kind is kept."""
+    if kind not in KINDS:
+        raise ValueError(kind)
     if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
         return None
-    return f"{PENDING_DIR}/{int(seller_id)}/{sha256}"
+    return f"{PENDING_DIR}/{kind}/{int(owner_id)}/{sha256}"
 
 
 def _expired(path: str) -> bool:
@@ -30,8 +34,8 @@ def _expired(path: str) -> bool:
     return age > datetime.timedelta(seconds=settings.TAIBAO_PENDING_SHEET_SECONDS)
 
 
-def pending_sheet_save(*, seller_id: int, sha256: str, content: bytes) -> str:
-    path = _path(seller_id=seller_id, sha256=sha256)
+def pending_sheet_save(*, kind: str, owner_id: int, sha256: str, content: bytes) -> str:
+    path = _path(kind=kind, owner_id=owner_id, sha256=sha256)
     if path is None:
         raise ValueError("not a SHA-256 digest")
     if export_files.exists(path):
@@ -39,9 +43,9 @@ def pending_sheet_save(*, seller_id: int, sha256: str, content: bytes) -> str:
     return export_files.save(path, ContentFile(content))
 
 
-def pending_sheet_read(*, seller_id: int, sha256: str) -> bytes | None:
+def pending_sheet_read(*, kind: str, owner_id: int, sha256: str) -> bytes | None:
     """The waiting sheet's bytes; None if there is none, or it waited over the limit (deleted)."""
-    path = _path(seller_id=seller_id, sha256=sha256)
+    path = _path(kind=kind, owner_id=owner_id, sha256=sha256)
     if path is None or not export_files.exists(path):
         return None
     if _expired(path):
@@ -51,8 +55,8 @@ def pending_sheet_read(*, seller_id: int, sha256: str) -> bytes | None:
         return handle.read()
 
 
-def pending_sheet_delete(*, seller_id: int, sha256: str) -> None:
-    path = _path(seller_id=seller_id, sha256=sha256)
+def pending_sheet_delete(*, kind: str, owner_id: int, sha256: str) -> None:
+    path = _path(kind=kind, owner_id=owner_id, sha256=sha256)
     if path is not None and export_files.exists(path):
         export_files.delete(path)
 
@@ -60,14 +64,16 @@ def pending_sheet_delete(*, seller_id: int, sha256: str) -> None:
 def pending_sheets_purge() -> int:
     """Delete every waiting sheet older than the limit; the number deleted."""
     purged = 0
-    if not export_files.exists(PENDING_DIR):
-        return 0
-    sellers, _files = export_files.listdir(PENDING_DIR)
-    for seller in sellers:
-        _dirs, names = export_files.listdir(f"{PENDING_DIR}/{seller}")
-        for name in names:
-            path = f"{PENDING_DIR}/{seller}/{name}"
-            if _expired(path):
-                export_files.delete(path)
-                purged += 1
+    for kind in KINDS:
+        folder = f"{PENDING_DIR}/{kind}"
+        if not export_files.exists(folder):
+            continue
+        owners, _files = export_files.listdir(folder)
+        for owner in owners:
+            _dirs, names = export_files.listdir(f"{folder}/{owner}")
+            for name in names:
+                path = f"{folder}/{owner}/{name}"
+                if _expired(path):
+                    export_files.delete(path)
+                    purged += 1
     return purged
