@@ -29,6 +29,7 @@ _HALF_WIDTH[0x00A0] = 0x20  # no-break space
 _SPACES = " \t\r\n\u3000\u00a0\ufeff\u200b"
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
+_PLAIN = re.compile(r"\d{1,18}(\.\d{1,12})?\Z")
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 is 1900-01-01 (Lotus's leap-year bug kept)
 SERIAL_RANGE = (3_000, 109_574)  # 1908-03-18 … 2199-12-31: a date column's plausible serials
@@ -42,7 +43,14 @@ def half_width(text: str) -> str:
     return text.translate(_HALF_WIDTH)
 
 
+_ASCII_SPACES = " \t\r\n"
+
+
 def cell_text(value) -> str:
+    if type(value) is str:  # the common case first: most cells are plain text
+        if value.isascii():
+            return value.strip(_ASCII_SPACES)
+        return value.translate(_HALF_WIDTH).strip(_SPACES)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -64,9 +72,13 @@ def cell_text(value) -> str:
 
 def cell_number(value) -> Decimal | None:
     """A Decimal, exactly as the sheet shows it; None for an empty cell."""
-    if value is None or isinstance(value, bool):
-        if value is None:
-            return None
+    if value is None:
+        return None
+    if type(value) is str and value.isascii():
+        text = value.strip(_ASCII_SPACES)
+        if _PLAIN.match(text):  # "560.00", "40": no separators, signs or units to remove
+            return Decimal(text)
+    if isinstance(value, bool):
         raise CellUnreadable(value)
     if isinstance(value, int):
         return Decimal(value)

@@ -262,6 +262,8 @@ def _refuse_missing(missing: list[Column]) -> SheetRefused:
 
 
 def _normalise(value, column: Column, today: datetime.date):
+    if value is None:
+        return None
     if isinstance(value, Formula):
         return value
     if column.kind == "number":
