@@ -311,6 +311,7 @@ def sheet_read(
     kind, grids = _grids(content, file_name, limits)
     first_missing: list[Column] | None = None  # of the first sheet that has rows
     skipped: list[str] = []
+    headless: tuple[str | None, list[str], list] | None = None  # for the fallback columns
     for sheet_name, grid in grids:
         candidates: list[tuple[int, list]] = []
         header: tuple[int, list, dict[str, int]] | None = None
@@ -345,31 +346,30 @@ def sheet_read(
             )
             _read_body(sheet, grid, found, columns, limits, today)
             return sheet
-        if fallback and candidates:
-            sheet = Sheet(
-                file_name=file_name,
-                format=kind,
-                sheet_name=sheet_name,
-                header_row=None,
-                headers={},
-                ignored=[],
-                skipped_sheets=skipped,
-            )
-            found = {key: index for index, key in enumerate(fallback)}
-            _read_body(sheet, _chain(candidates, grid), found, columns, limits, today)
-            return sheet
+        if fallback and candidates and headless is None:
+            # kept whole (it is within the bounds) in case no later sheet has a header
+            headless = (sheet_name, list(skipped), [*candidates, *grid])
         if first_missing is None and fewest is not None:
             first_missing = fewest
         if sheet_name is not None:
             skipped.append(sheet_name)
+    if headless is not None:  # no sheet has a header: the first one's first columns
+        sheet_name, before, grid = headless
+        sheet = Sheet(
+            file_name=file_name,
+            format=kind,
+            sheet_name=sheet_name,
+            header_row=None,
+            headers={},
+            ignored=[],
+            skipped_sheets=before,
+        )
+        found = {key: index for index, key in enumerate(fallback or ())}
+        _read_body(sheet, grid, found, columns, limits, today)
+        return sheet
     if first_missing:
         raise _refuse_missing(first_missing)
     raise SheetRefused("表格中没有数据行", "the sheet has no data rows")
-
-
-def _chain(first: list, rest: Iterator) -> Iterator:
-    yield from first
-    yield from rest
 
 
 def _read_body(

@@ -41,6 +41,7 @@ class Case:
     errors: list[str] = field(default_factory=list)
     refused: str | None = None
     cells: dict[tuple[int, str], object] = field(default_factory=dict)  # (row, key) → value
+    fallback: tuple[str, ...] | None = None  # quick order reads a list without a header too
 
 
 def csv_text(lines, encoding="utf-8") -> bytes:
@@ -219,6 +220,29 @@ CASES = [
         ignored=["序号", "商品名称"],
     ),
     Case(
+        "a cover page first, the list on the second sheet, read the way quick order reads",
+        "清单.xlsx",
+        xlsx(
+            ("封面", [["国光电器股份有限公司"], ["2026年元旦福利采购"], ["采购部 编制"]]),
+            ("明细", [["商品编码", "数量", "收货部门"], ["TB-MT-5000", 20, "工会"]]),
+        ),
+        columns=ORDER_COLUMNS,
+        fallback=("sku", "quantity"),
+        sheet_name="明细",
+        rows=[2],
+        cells={(2, "group"): "工会"},
+    ),
+    Case(
+        "a bare list without a header: SKU then quantity",
+        "清单.csv",
+        csv_text(["TB-MT-5000,20", "TB-SJ-2500,10"]),
+        columns=ORDER_COLUMNS,
+        fallback=("sku", "quantity"),
+        header_row=None,
+        rows=[1, 2],
+        cells={(1, "sku"): "TB-MT-5000", (2, "quantity"): Decimal(10)},
+    ),
+    Case(
         "a hidden sheet is not read",
         "清单.xlsx",
         xlsx(
@@ -359,6 +383,7 @@ def test_the_reader_makes_of_each_file_what_its_keeper_meant(case):
                 columns=case.columns,
                 limits=LIMITS,
                 today=TODAY,
+                fallback=case.fallback,
             )
         assert case.refused in refused.value.message
         return
@@ -368,6 +393,7 @@ def test_the_reader_makes_of_each_file_what_its_keeper_meant(case):
         columns=case.columns,
         limits=LIMITS,
         today=TODAY,
+        fallback=case.fallback,
     )
     assert sheet.sheet_name == case.sheet_name
     assert sheet.header_row == case.header_row
