@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sheets.cells import (
@@ -14,6 +14,9 @@ from sheets.cells import (
     cell_text,
     header_key,
 )
+
+# A shared machine can pause any example; the properties are about values, not speed.
+unhurried = settings(deadline=None)
 
 FULL = {str(d): chr(0xFF10 + d) for d in range(10)} | {",": "，", ".": "．", "-": "－"}
 SPACES = st.text(alphabet=" \t\u3000\u00a0", max_size=4)
@@ -28,6 +31,7 @@ def widths(text: str):
     return st.sampled_from([text, full_width(text)])
 
 
+@unhurried
 @given(st.integers(min_value=-(10**12), max_value=10**12), st.booleans(), st.booleans(), SPACES)
 def test_whole_numbers_in_any_width_with_or_without_separators(n, separated, wide, pad):
     text = f"{n:,}" if separated else str(n)
@@ -35,29 +39,34 @@ def test_whole_numbers_in_any_width_with_or_without_separators(n, separated, wid
     assert cell_number(pad + text + pad) == Decimal(n)
 
 
+@unhurried
 @given(st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False), st.booleans())
 def test_amounts_with_currency_signs_and_fen(amount, wide):
     text = f"¥{amount:,.2f}"
     assert cell_number(full_width(text) if wide else text) == amount
 
 
+@unhurried
 @given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False).map(lambda f: round(f, 2)))
 def test_numbers_stored_as_numbers_read_as_excel_shows_them(value):
     assert cell_number(value) == Decimal(format(value, ".15g"))
     assert cell_number(str(value)) == Decimal(str(value))
 
 
+@unhurried
 @given(st.text(alphabet="农户邓国强ABCxyz-_0123456789", min_size=1, max_size=12), SPACES, SPACES)
 def test_leading_and_trailing_spaces_of_both_widths_are_dropped(core, left, right):
     assert cell_text(left + core + right) == core
     assert cell_text(left + full_width(core) + right) == core
 
 
+@unhurried
 @given(st.integers(min_value=10**10, max_value=10**14))
 def test_text_stored_as_a_number_keeps_its_digits(n):
     assert cell_text(float(n)) == str(n)  # a phone typed into a number cell
 
 
+@unhurried
 @given(DAYS, st.data())
 def test_every_local_date_form_in_either_width(day, data):
     forms = [
@@ -73,6 +82,7 @@ def test_every_local_date_form_in_either_width(day, data):
     assert cell_date(pad + text + pad, today=datetime.date(2026, 12, 2)) == day
 
 
+@unhurried
 @given(DAYS, st.booleans())
 def test_excel_serials_as_numbers_or_text(day, as_text):
     serial = (day - EXCEL_EPOCH).days
@@ -80,6 +90,7 @@ def test_excel_serials_as_numbers_or_text(day, as_text):
     assert cell_date(value, today=datetime.date(2026, 12, 2)) == day
 
 
+@unhurried
 @given(DAYS, DAYS, st.booleans())
 def test_month_and_day_alone_mean_the_latest_such_day_not_after_today(day, today, wide):
     if (day.month, day.day) == (2, 29):
@@ -91,6 +102,7 @@ def test_month_and_day_alone_mean_the_latest_such_day_not_after_today(day, today
     assert found > today - datetime.timedelta(days=366)
 
 
+@unhurried
 @given(st.text(alphabet="abc甲乙", min_size=1, max_size=5))
 def test_text_that_is_no_number_or_date_is_left_to_the_import(text):
     for read in (cell_number, lambda v: cell_date(v, today=datetime.date(2026, 12, 2))):
@@ -101,6 +113,7 @@ def test_text_that_is_no_number_or_date_is_left_to_the_import(text):
         raise AssertionError(f"{text!r} was read")
 
 
+@unhurried
 @given(
     st.sampled_from(["数量", "商品编码", "收购金额"]),
     st.sampled_from(["", " ", "\u3000", "*", "＊"]),
