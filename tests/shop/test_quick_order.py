@@ -298,5 +298,5 @@ def test_the_preview_shows_the_sheet_the_ignored_columns_and_the_groups(stock, b
     )
     body = response.content.decode()
     assert "Sheet" in body and "序号, 商品名称" in body
-    assert body.count('class="shop-quick-group"') == 3 and "行政部" in body
+    assert body.count('class="shop-quick-group text-nowrap"') == 3 and "行政部" in body
     assert 'name="group_3" value="行政部"' in body
