@@ -599,3 +599,19 @@ OSCAR_DASHBOARD_NAVIGATION = [
 
 # Readable URLs (catalog/slugs.py): Chinese names spelled in pinyin, for Oscar's every slug.
 OSCAR_SLUG_FUNCTION = "catalog.slugs.pinyin_slugify"
+
+# Spreadsheet imports (sheets/, every import): bounds checked before any cell is built.
+# Rows are data rows (titles, header, totals and signatures come on top, up to 100 rows);
+# the uncompressed bound is the whole .xlsx inflated, or an .xls's workbook stream.
+TAIBAO_IMPORT_MAX_ROWS = int(os.environ.get("TAIBAO_IMPORT_MAX_ROWS", "20000"))
+TAIBAO_IMPORT_MAX_COLUMNS = int(os.environ.get("TAIBAO_IMPORT_MAX_COLUMNS", "64"))
+TAIBAO_IMPORT_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("TAIBAO_IMPORT_MAX_UNCOMPRESSED_BYTES", "40000000")
+)
+# Lot sheets waiting for their confirmation live in the private storage of exports
+# (never under MEDIA) and are deleted on commit, on refusal, or after this many seconds.
+TAIBAO_PENDING_SHEET_SECONDS = int(os.environ.get("TAIBAO_PENDING_SHEET_SECONDS", "3600"))
+CELERY_BEAT_SCHEDULE["lot-sheets-pending-purge"] = {
+    "task": "farmers.lot_sheets_pending_purge",
+    "schedule": 600.0,
+}

@@ -13,3 +13,10 @@ def attribution_reconcile_task() -> dict:
         look_back=datetime.timedelta(days=settings.RECONCILE_LOOK_BACK_DAYS),
     )
     return result.__dict__
+
+
+@shared_task(name="farmers.lot_sheets_pending_purge")
+def lot_sheets_pending_purge_task() -> int:
+    from farmers.services.pending_sheets import pending_sheets_purge
+
+    return pending_sheets_purge()

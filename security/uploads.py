@@ -4,8 +4,9 @@
 FileField. It refuses, naming the file in Chinese and English:
 
 * files over ``TAIBAO_IMPORT_MAX_BYTES``;
-* names not ending in ``.xlsx`` or ``.csv``;
-* an ``.xlsx`` that is not a ZIP container (the ``PK`` magic);
+* names not ending in ``.xlsx``, ``.xls`` or ``.csv``;
+* an ``.xlsx`` that is not a ZIP container (the ``PK`` magic), an ``.xls``
+  that is not an OLE2 compound file;
 * a ``.csv`` that is binary (NUL bytes, or a ZIP/Office/PDF/image magic).
 """
 
@@ -13,8 +14,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
-ALLOWED_EXTENSIONS = (".xlsx", ".csv")
+ALLOWED_EXTENSIONS = (".xlsx", ".xls", ".csv")
 XLSX_MAGIC = b"PK\x03\x04"
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 BINARY_MAGICS = (XLSX_MAGIC, b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
 SNIFF_BYTES = 8192
 
@@ -53,8 +55,8 @@ def import_file_validate(upload: UploadedFile) -> None:
     extension = name[name.rfind(".") :].lower() if "." in name else ""
     if extension not in ALLOWED_EXTENSIONS:
         raise _refuse(
-            f"文件「{name}」不是 .xlsx 或 .csv（.xls 请另存为 .xlsx）",
-            f"The file '{name}' is not .xlsx or .csv (save .xls files as .xlsx)",
+            f"文件「{name}」不是 .xlsx、.xls 或 .csv",
+            f"The file '{name}' is not .xlsx, .xls or .csv",
             "extension",
         )
     head = _head(upload)
@@ -62,6 +64,12 @@ def import_file_validate(upload: UploadedFile) -> None:
         raise _refuse(
             f"文件「{name}」的内容不是 .xlsx 表格",
             f"The content of '{name}' is not an .xlsx spreadsheet",
+            "content",
+        )
+    if extension == ".xls" and head and not head.startswith(XLS_MAGIC):
+        raise _refuse(
+            f"文件「{name}」的内容不是 .xls 表格",
+            f"The content of '{name}' is not an .xls spreadsheet",
             "content",
         )
     if extension == ".csv" and (b"\x00" in head or head.startswith(BINARY_MAGICS)):

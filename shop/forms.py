@@ -72,10 +72,11 @@ class QuickOrderForm(forms.Form):
         label=_("Or upload a purchase list"),
         required=False,
         help_text=_(
-            ".xlsx or .csv (UTF-8 or GBK), at most %(mb)d MB, with columns 商品编码/SKU and 数量/quantity"
+            ".xlsx, .xls or .csv (UTF-8 or GBK), at most %(mb)d MB, with columns 商品编码/SKU and"
+            " 数量/quantity; title rows above them and a 收货部门/department column are read too"
         )
         % {"mb": settings.TAIBAO_QUICK_ORDER_MAX_BYTES // MB},
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}),
         validators=[import_file_validate],  # size, extension, content
         allow_empty_file=True,  # the service refuses it, with the bilingual message
     )

@@ -33,6 +33,12 @@ class HouseholdRegisterConfig(OscarDashboardConfig):
         "register-monitoring-close": _staff_with("change_monitoringperiod"),
         "register-membership-add": _staff_with("add_membership"),
         "register-membership-remove": _staff_with("delete_membership"),
+        "register-household-import": _staff_with(
+            "add_household", "change_household", "add_monitoringperiod", "change_monitoringperiod"
+        ),
+        "register-household-import-commit": _staff_with(
+            "add_household", "change_household", "add_monitoringperiod", "change_monitoringperiod"
+        ),
         "register-seller-list": _staff_with("view_membership"),
         "register-seller-members": _staff_with("view_membership"),
     }
@@ -43,6 +49,12 @@ class HouseholdRegisterConfig(OscarDashboardConfig):
         urls = [
             path("", views.HouseholdListView.as_view(), name="register-household-list"),
             path("new/", views.HouseholdCreateView.as_view(), name="register-household-create"),
+            path("import/", views.HouseholdImportView.as_view(), name="register-household-import"),
+            path(
+                "import/commit/",
+                views.HouseholdImportCommitView.as_view(),
+                name="register-household-import-commit",
+            ),
             path(
                 "<int:pk>/", views.HouseholdDetailView.as_view(), name="register-household-detail"
             ),

@@ -14,6 +14,7 @@ from farmers.models import (
 )
 from farmers.personal_data import id_number_normalize, phone_normalize
 from farmers.register.selectors import NO_CATEGORY
+from security.uploads import import_file_validate
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -198,3 +199,13 @@ class RevealForm(forms.Form):
         self.fields["field"].choices = choices
         if len(choices) == 1:
             self.fields["field"].initial = choices[0][0]
+
+
+class HouseholdSheetForm(forms.Form):
+    """The town's household list (.xlsx, .xls or .csv) for the register import."""
+
+    sheet = forms.FileField(
+        label=_("Household list (.xlsx, .xls or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}),
+        validators=[import_file_validate],  # size, extension, content
+    )

@@ -10,9 +10,20 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 
+from farmers.errors import bilingual
 from farmers.models import Household, Membership, MonitoringCategory, MonitoringPeriod, Seller
 from farmers.register import forms, selectors
 from farmers.services import households as services
+from farmers.services.household_import import (
+    HouseholdSheetRejected,
+    household_sheet_check,
+    household_sheet_import,
+)
+from farmers.services.pending_sheets import (
+    pending_sheet_delete,
+    pending_sheet_read,
+    pending_sheet_save,
+)
 
 
 def _detail_url(household: Household) -> str:
@@ -356,3 +367,58 @@ class SellerMembersView(FormView):
                 "household-register:register-seller-members", kwargs={"seller_pk": self.seller.pk}
             )
         )
+
+
+class HouseholdImportView(FormView):
+    """Upload the town's household list and see every problem, or what it would change."""
+
+    template_name = "farmers/register/household_import.html"
+    form_class = forms.HouseholdSheetForm
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["sheet"]
+        content = upload.read()
+        check = household_sheet_check(file_name=upload.name, content=content)
+        if check.ok and (check.created or check.updated):
+            pending_sheet_save(
+                kind="households",
+                owner_id=self.request.user.pk,
+                sha256=check.sha256,
+                content=content,
+            )
+        return self.render_to_response(self.get_context_data(form=form, check=check))
+
+
+class HouseholdImportCommitView(TemplateView):
+    """Import a previewed household list: every row or none."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        sha256 = request.POST.get("sha256", "")
+        owner = {"kind": "households", "owner_id": request.user.pk, "sha256": sha256}
+        content = pending_sheet_read(**owner)
+        back = reverse("household-register:register-household-import")
+        if content is None:
+            messages.error(request, bilingual("请重新上传表格", "Upload the sheet again"))
+            return HttpResponseRedirect(back)
+        try:
+            check = household_sheet_import(
+                file_name=request.POST.get("file_name", "households")[:255], content=content
+            )
+        except HouseholdSheetRejected as rejected:
+            for error in rejected.check.errors[:20]:
+                messages.error(request, error.message)
+            return HttpResponseRedirect(back)
+        finally:
+            pending_sheet_delete(**owner)
+        messages.success(
+            request,
+            _("%(created)s households registered, %(updated)s updated, %(unchanged)s unchanged")
+            % {
+                "created": len(check.created),
+                "updated": len(check.updated),
+                "unchanged": len(check.unchanged),
+            },
+        )
+        return HttpResponseRedirect(reverse("household-register:register-household-list"))

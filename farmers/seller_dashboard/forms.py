@@ -93,8 +93,8 @@ class ThresholdForm(forms.Form):
 class LotSheetForm(forms.Form):
     seller = forms.ModelChoiceField(queryset=None, label=_("Seller"), empty_label=None)
     sheet = forms.FileField(
-        label=_("Lot sheet (.xlsx or .csv)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        label=_("Lot sheet (.xlsx, .xls or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}),
         validators=[import_file_validate],  # size, extension, content
     )
 

@@ -8,8 +8,6 @@ form) and changes nothing. Views parse input and call one service.
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db.models import Model
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -33,12 +31,15 @@ from farmers.seller_dashboard.forms import (
     ThresholdForm,
 )
 from farmers.services.lot_import import SheetRejected, lot_sheet_check, lot_sheet_import
+from farmers.services.pending_sheets import (
+    pending_sheet_delete,
+    pending_sheet_read,
+    pending_sheet_save,
+)
 from farmers.services.stock import lot_receive, stock_adjust, stock_take
 from farmers.services.thresholds import threshold_set
 from security.uploads import megabytes
 from texts.bilingual import bilingual
-
-PENDING_SHEETS = "lot-imports/pending"
 
 
 def refuse_foreign_choice(form, field: str, model: type[Model]) -> None:
@@ -278,9 +279,9 @@ class LotImportView(FormView):
             return self.form_invalid(form)
         content = upload.read()
         check = lot_sheet_check(seller=seller, file_name=upload.name, content=content)
-        if check.ok:
-            default_storage.save(
-                f"{PENDING_SHEETS}/{seller.pk}/{check.sha256}", ContentFile(content)
+        if check.ok:  # kept privately until confirmed, refused, or an hour old
+            pending_sheet_save(
+                kind="lots", owner_id=seller.pk, sha256=check.sha256, content=content
             )
         return self.render_to_response(self.get_context_data(form=form, check=check, seller=seller))
 
@@ -295,12 +296,10 @@ class LotImportCommitView(FormView):
             sellers_for_user(user=request.user), pk=request.POST.get("seller")
         )
         sha256 = request.POST.get("sha256", "")
-        path = f"{PENDING_SHEETS}/{seller.pk}/{sha256}"
-        if len(sha256) != 64 or not sha256.isalnum() or not default_storage.exists(path):
+        content = pending_sheet_read(kind="lots", owner_id=seller.pk, sha256=sha256)
+        if content is None:
             messages.error(request, bilingual("请重新上传表格", "Upload the sheet again"))
             return redirect("seller-dashboard:seller-lot-import")
-        with default_storage.open(path, "rb") as handle:
-            content = handle.read()
         try:
             batch = lot_sheet_import(
                 seller=seller,
@@ -313,6 +312,6 @@ class LotImportCommitView(FormView):
                 messages.error(request, error.message)
             return redirect("seller-dashboard:seller-lot-import")
         finally:
-            default_storage.delete(path)
+            pending_sheet_delete(kind="lots", owner_id=seller.pk, sha256=sha256)
         messages.success(request, _("%(rows)s lots imported") % {"rows": batch.rows})
         return redirect("seller-dashboard:seller-lot-list")

@@ -1,4 +1,8 @@
-"""Lots from a spreadsheet: .xlsx or .csv (UTF-8, UTF-8 with BOM, GBK), Chinese or English headers.
+"""Lots from a spreadsheet: the cooperative's 收购台账 as it keeps it, read by ``sheets``.
+
+Title rows, a header anywhere in the first 10 non-empty rows, 合计 rows (checked
+against the rows above), signatures after the last one, .xlsx/.xls/.csv in
+UTF-8 or GBK, Chinese or English headers: see ``sheets.reader``.
 
 ``lot_sheet_check`` reads and validates every row and reports every problem
 with its row number and column, in Chinese and English. ``lot_sheet_import``
@@ -7,11 +11,8 @@ sheet's SHA-256 is recorded so the same file cannot add its stock twice, and
 trace codes already on record are refused row by row.
 """
 
-import csv
 import datetime
 import hashlib
-import io
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -25,6 +26,7 @@ from oscar.core.loading import get_model
 from farmers.errors import SupplyError
 from farmers.models import Household, Lot, LotImport, Seller
 from farmers.services.stock import farmgate_total
+from sheets import Column, Formula, Limits, Sheet, SheetRefused, sheet_read
 from texts.bilingual import bilingual
 
 StockRecord = get_model("partner", "StockRecord")
@@ -101,6 +103,29 @@ COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 REQUIRED = ("product", "household", "units", "date", "trace_code")
 
 
+KINDS = {"units": "number", "date": "date", "farmgate_amount": "number", "farmgate_price": "number"}
+SHEET_COLUMNS = [
+    Column(
+        key=key,
+        zh=zh,
+        en=en,
+        synonyms=accepted,
+        kind=KINDS.get(key, "text"),
+        required=key in REQUIRED,
+    )
+    for key, (zh, en, accepted) in COLUMNS.items()
+]
+
+
+def lot_sheet_limits() -> Limits:
+    return Limits(
+        max_rows=settings.TAIBAO_IMPORT_MAX_ROWS,
+        max_columns=settings.TAIBAO_IMPORT_MAX_COLUMNS,
+        max_bytes=settings.TAIBAO_IMPORT_MAX_BYTES,
+        max_uncompressed=settings.TAIBAO_IMPORT_MAX_UNCOMPRESSED_BYTES,
+    )
+
+
 @dataclass(frozen=True)
 class RowError:
     row: int  # as the spreadsheet numbers it; the header is row 1
@@ -108,10 +133,12 @@ class RowError:
     zh: str
     en: str
 
+    whole: bool = False  # zh/en already name the row and column (a totals row)
+
     @property
     def message(self) -> str:
         zh_col, en_col, _ = COLUMNS.get(self.column, (self.column, self.column, ()))
-        if self.row:
+        if self.row and not self.whole:
             return bilingual(
                 f"第{self.row}行「{zh_col}」: {self.zh}", f"Row {self.row}, {en_col}: {self.en}"
             )
@@ -136,6 +163,9 @@ class SheetCheck:
     sha256: str
     rows: list[LotRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    sheet_name: str | None = None  # which sheet of the workbook was read
+    header_row: int | None = None
+    ignored: list[str] = field(default_factory=list)  # header texts of columns not read
 
     @property
     def ok(self) -> bool:
@@ -162,77 +192,14 @@ class SheetRejected(SupplyError):
 # --- reading -------------------------------------------------------------------
 
 
-def _decode(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise SupplyError(
-        "无法识别文件编码，请另存为 UTF-8 或 GBK 的 CSV，或 .xlsx",
-        "Unknown text encoding: save the sheet as CSV in UTF-8 or GBK, or as .xlsx",
-        field="file",
+def _read_sheet(content: bytes, file_name: str) -> Sheet:
+    return sheet_read(
+        content=content,
+        file_name=file_name,
+        columns=SHEET_COLUMNS,
+        limits=lot_sheet_limits(),
+        today=timezone.localdate(),
     )
-
-
-def _read_rows(content: bytes, file_name: str) -> list[list]:
-    if content.startswith(b"PK\x03\x04"):
-        import openpyxl
-
-        try:
-            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-        except Exception as exc:  # openpyxl raises many kinds on a broken file
-            raise SupplyError(
-                "无法打开该 .xlsx 文件", "This .xlsx file cannot be opened", field="file"
-            ) from exc
-        sheet = workbook.worksheets[0]
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
-        return rows
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SupplyError(
-            "不支持 UTF-16 编码，请另存为 UTF-8 或 GBK 的 CSV",
-            "UTF-16 is not supported: save the CSV as UTF-8 or GBK",
-            field="file",
-        )
-    if b"\x00" in content[:4096] or file_name.lower().endswith((".xls", ".et", ".numbers")):
-        raise SupplyError(
-            "这不是可读取的表格，请上传 .xlsx 或 .csv",
-            "This is not a spreadsheet we can read: upload .xlsx or .csv",
-            field="file",
-        )
-    text = _decode(content)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
-
-
-def _header_map(header: list) -> tuple[dict[str, int], list[RowError]]:
-    names = [str(cell or "").strip().lower().replace(" ", " ") for cell in header]
-    found: dict[str, int] = {}
-    for key, (_zh, _en, accepted) in COLUMNS.items():
-        for index, name in enumerate(names):
-            if name in accepted or re.sub(r"[（(].*[)）]$", "", name).strip() in accepted:
-                found.setdefault(key, index)
-    errors = [
-        RowError(
-            1, key, f"缺少「{COLUMNS[key][0]}」列", f"the column '{COLUMNS[key][1]}' is missing"
-        )
-        for key in REQUIRED
-        if key not in found
-    ]
-    if "farmgate_amount" not in found and "farmgate_price" not in found:
-        errors.append(
-            RowError(
-                1,
-                "farmgate_amount",
-                "缺少「收购金额」或「收购价」列",
-                "a 'farmgate amount' or 'farmgate price' column is needed",
-            )
-        )
-    return found, errors
 
 
 # --- values --------------------------------------------------------------------
@@ -261,24 +228,14 @@ def _units(value) -> int:
     return int(number)
 
 
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
-
-
 def _date(value) -> datetime.date:
+    """The reader has turned every date form it knows into a date; anything else is refused."""
     if isinstance(value, datetime.datetime):
         day = value.date()
     elif isinstance(value, datetime.date):
         day = value
     else:
-        text = _text(value)
-        for fmt in DATE_FORMATS:
-            try:
-                day = datetime.datetime.strptime(text, fmt).date()
-                break
-            except ValueError:
-                continue
-        else:
-            raise ValueError(("日期格式应为 2026-11-20", "use a date like 2026-11-20"))
+        raise ValueError(("日期格式应为 2026-11-20", "use a date like 2026-11-20"))
     if day > timezone.localdate():
         raise ValueError(("不能晚于今天", "cannot be in the future"))
     return day
@@ -374,17 +331,27 @@ def lot_sheet_check(*, seller: Seller, file_name: str, content: bytes) -> SheetC
         )
         return check
     try:
-        rows = _read_rows(content, file_name)
-    except SupplyError as exc:
+        sheet = _read_sheet(content, file_name)
+    except SheetRefused as exc:
         check.errors.append(RowError(0, "file", exc.zh, exc.en))
         return check
-    rows = [row for row in rows if any(_text(cell) for cell in row)]
-    if len(rows) < 2:
+    check.sheet_name, check.header_row, check.ignored = (
+        sheet.sheet_name,
+        sheet.header_row,
+        sheet.ignored,
+    )
+    if not sheet.rows:
         check.errors.append(RowError(0, "file", "表格中没有数据行", "the sheet has no data rows"))
         return check
-    columns, header_errors = _header_map(rows[0])
-    if header_errors:
-        check.errors.extend(header_errors)
+    if "farmgate_amount" not in sheet.headers and "farmgate_price" not in sheet.headers:
+        check.errors.append(
+            RowError(
+                sheet.header_row or 0,
+                "farmgate_amount",
+                "缺少「收购金额」或「收购价」列",
+                "a 'farmgate amount' or 'farmgate price' column is needed",
+            )
+        )
         return check
     if LotImport.objects.filter(seller=seller, sha256=check.sha256).exists():
         check.errors.append(
@@ -396,27 +363,25 @@ def lot_sheet_check(*, seller: Seller, file_name: str, content: bytes) -> SheetC
             )
         )
         return check
+    check.errors.extend(
+        RowError(error.row, error.column, error.zh, error.en, whole=True) for error in sheet.errors
+    )
 
     lookups = _Lookups(seller)
     seen: dict[tuple[int, str], int] = {}
-    for number, raw in enumerate(rows[1:], start=2):
-        check_row(check, lookups, columns, number, raw, seen)
+    for row in sheet.rows:
+        check_row(check, lookups, row.number, row.cells, seen)
     _refuse_known_trace_codes(check)
     return check
 
 
-def _cell(raw: list, columns: dict[str, int], key: str):
-    index = columns.get(key)
-    return raw[index] if index is not None and index < len(raw) else None
-
-
-def check_row(check: SheetCheck, lookups: _Lookups, columns, number: int, raw: list, seen) -> None:
+def check_row(check: SheetCheck, lookups: _Lookups, number: int, cells: dict, seen) -> None:
     values: dict = {}
     errors: list[RowError] = []
 
     def parse(key, convert):
-        cell = _cell(raw, columns, key)
-        if isinstance(cell, str) and cell.startswith("="):
+        cell = cells.get(key)
+        if isinstance(cell, Formula):
             errors.append(
                 RowError(
                     number,
@@ -436,7 +401,7 @@ def check_row(check: SheetCheck, lookups: _Lookups, columns, number: int, raw: l
             errors.append(RowError(number, key, zh, en))
 
     parse("product", lambda v: lookups.stock_record(_text(v)))
-    parse("household", lambda v: lookups.household(_text(v), _text(_cell(raw, columns, "village"))))
+    parse("household", lambda v: lookups.household(_text(v), _text(cells.get("village"))))
     parse("units", _units)
     parse("date", _date)
     parse("farmgate_amount", _money)

@@ -2,38 +2,50 @@
 
 Rules (the page says the same):
 
-* Columns are found by header, Chinese or English (商品编码 / SKU, 数量 /
-  quantity); a sheet without a recognised header is read as SKU in the first
-  column and quantity in the second. Pasted lines are "SKU quantity" (tabs,
-  commas or spaces between; the quantity is the last item on the line).
-* Row numbers are the sheet's own (the header is row 1) or the pasted line's.
-* A SKU listed twice is **merged**: the quantities are added and the merged
-  quantity is checked; the later row says which row it was merged into.
+* Files are read by the shared reader (``sheets``): the header is found among
+  the first 10 non-empty rows (title rows above it are skipped), Chinese or
+  English (商品编码 / SKU, 数量 / quantity); totals rows are checked and
+  signatures after them ignored. A sheet without a recognised header is read
+  as SKU in the first column and quantity in the second. Pasted lines are
+  "SKU quantity" (tabs, commas or spaces between; the quantity is the last
+  item on the line).
+* An optional delivery-group column (收货部门 / 收货人 / 部门 / department)
+  is kept per row, shown on the preview and stored on the basket line as the
+  Oscar option ``delivery_group`` (a line attribute, copied onto the order
+  line at checkout).
+* Row numbers are the sheet's own as Excel shows them, or the pasted line's.
+* A SKU listed twice for the same delivery group is **merged**: the
+  quantities are added and the merged quantity is checked; the later row
+  says which row it was merged into.
 * Cells are never evaluated: a cell starting with ``=`` (a formula) is
   **refused** for that row, in .xlsx and .csv alike.
 * Files: at most ``TAIBAO_QUICK_ORDER_MAX_BYTES`` and
-  ``TAIBAO_QUICK_ORDER_MAX_ROWS`` rows, .xlsx or .csv only (UTF-8 or GBK).
+  ``TAIBAO_QUICK_ORDER_MAX_ROWS`` rows, .xlsx, .xls or .csv (UTF-8 or GBK).
 
 Nothing here touches the basket except ``quick_order_add``, which adds the
 rows the buyer chose — all of them or, if any is no longer valid, none.
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
+from outbox.errors import PermanentError
+from sheets import Column, Limits, Sheet, SheetRefused, sheet_read
 from shop.pricing import Message
 
 StockRecord = get_model("partner", "StockRecord")
 BasketLine = get_model("basket", "Line")
+LineAttribute = get_model("basket", "LineAttribute")
+Option = get_model("catalogue", "Option")
+
+DELIVERY_GROUP_OPTION = "delivery_group"
 
 SKU_HEADERS = {
     "商品编码",
@@ -47,12 +59,27 @@ SKU_HEADERS = {
     "skucode",
 }
 QUANTITY_HEADERS = {"数量", "采购数量", "订购数量", "quantity", "qty", "数目", "件数"}
+GROUP_HEADERS = ("收货部门", "收货人", "部门", "收货单位", "department", "recipient", "deliver to")
 SPLIT = re.compile(r"[\t,，;；\s\u3000]+")
-XLSX_MAGIC = b"PK\x03\x04"
+SHEET_COLUMNS = [
+    Column("sku", "商品编码", "SKU", tuple(SKU_HEADERS), required=True),
+    Column("quantity", "数量", "quantity", tuple(QUANTITY_HEADERS), kind="number", required=True),
+    Column("group", "收货部门", "delivery group", GROUP_HEADERS),
+]
 
 FIELD_SKU = _("SKU")
 FIELD_QUANTITY = _("quantity")
 FIELD_FILE = _("file")
+
+
+class Bilingual:
+    """A message given in both languages; str() gives the active language's."""
+
+    def __init__(self, zh: str, en: str):
+        self.zh, self.en = zh, en
+
+    def __str__(self) -> str:
+        return self.zh if (translation.get_language() or "").startswith("zh") else self.en
 
 
 @dataclass(frozen=True)
@@ -77,7 +104,7 @@ class RowError:
         return f"{chinese} / {english}"
 
 
-class PurchaseListError(Exception):
+class PurchaseListError(PermanentError):
     """The file itself cannot be read; nothing was checked."""
 
     def __init__(self, message):
@@ -89,7 +116,19 @@ class PurchaseListError(Exception):
 class RawRow:
     row: int
     sku: str
-    quantity: object  # str, int or float as read
+    quantity: object  # str, int, Decimal or float as read
+    group: str = ""  # the delivery group (收货部门), if the list has one
+
+
+@dataclass
+class PurchaseList:
+    """The rows of an uploaded list and what the reader says about the sheet."""
+
+    rows: list[RawRow]
+    sheet_name: str | None = None
+    header_row: int | None = None
+    ignored: list[str] = field(default_factory=list)
+    has_groups: bool = False
 
 
 @dataclass
@@ -97,6 +136,7 @@ class CheckedRow:
     row: int
     sku: str
     quantity: int | None
+    group: str = ""
     stockrecord: object = None
     product: object = None
     unit_price: Decimal | None = None
@@ -148,30 +188,6 @@ def _columns(header: list) -> tuple[int, int] | None:
     return sku, quantity
 
 
-def _rows_from_table(table: list[tuple[int, list]]) -> list[RawRow]:
-    """(sheet row number, cells) → raw rows, using the header if the first row has one."""
-    if not table:
-        return []
-    columns = _columns(table[0][1])
-    if columns is None:
-        columns, body = (0, 1), table
-    else:
-        body = table[1:]
-    sku_col, qty_col = columns
-    rows = []
-    for number, cells in body:
-        sku = cells[sku_col] if sku_col < len(cells) else None
-        quantity = cells[qty_col] if qty_col < len(cells) else None
-        if (sku is None or str(sku).strip() == "") and (
-            quantity is None or str(quantity).strip() == ""
-        ):
-            continue  # blank row
-        rows.append(
-            RawRow(row=number, sku="" if sku is None else str(sku).strip(), quantity=quantity)
-        )
-    return rows
-
-
 def _too_many_rows() -> PurchaseListError:
     return PurchaseListError(
         Message(
@@ -180,48 +196,34 @@ def _too_many_rows() -> PurchaseListError:
     )
 
 
-def _read_xlsx(content: bytes) -> list[RawRow]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise PurchaseListError(_("not a readable .xlsx file")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        table = []
-        limit = settings.TAIBAO_QUICK_ORDER_MAX_ROWS + 1
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number > limit:
-                raise _too_many_rows()
-            table.append((number, list(values)))
-    finally:
-        workbook.close()
-    return _rows_from_table(table)
+def _limits() -> Limits:
+    return Limits(
+        max_rows=settings.TAIBAO_QUICK_ORDER_MAX_ROWS,
+        max_columns=settings.TAIBAO_IMPORT_MAX_COLUMNS,
+        max_bytes=settings.TAIBAO_QUICK_ORDER_MAX_BYTES,
+        max_uncompressed=settings.TAIBAO_IMPORT_MAX_UNCOMPRESSED_BYTES,
+    )
 
 
-def _decode_csv(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise PurchaseListError(_("the text is neither UTF-8 nor GBK"))
+def _sheet_rows(sheet: Sheet) -> list[RawRow]:
+    rows = []
+    for row in sheet.rows:
+        sku, quantity = row.cells.get("sku"), row.cells.get("quantity")
+        if sku is None and quantity is None:
+            continue  # a row with neither: nothing to order (a remark, a blank line in the list)
+        rows.append(
+            RawRow(
+                row=row.number,
+                sku="" if sku is None else str(sku),
+                quantity=quantity,
+                group=str(row.cells.get("group") or "")[:100],
+            )
+        )
+    return rows
 
 
-def _read_csv(content: bytes) -> list[RawRow]:
-    text = _decode_csv(content)
-    table = []
-    limit = settings.TAIBAO_QUICK_ORDER_MAX_ROWS + 1
-    for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
-        if number > limit:
-            raise _too_many_rows()
-        table.append((number, cells))
-    return _rows_from_table(table)
-
-
-def purchase_list_read(*, name: str, content: bytes) -> list[RawRow]:
-    """Rows of an uploaded purchase list, or PurchaseListError saying why the file is refused."""
+def purchase_list_read_sheet(*, name: str, content: bytes) -> PurchaseList:
+    """An uploaded purchase list, or PurchaseListError saying why the file is refused."""
     if not content:
         raise PurchaseListError(_("the file is empty"))
     if len(content) > settings.TAIBAO_QUICK_ORDER_MAX_BYTES:
@@ -232,19 +234,43 @@ def purchase_list_read(*, name: str, content: bytes) -> list[RawRow]:
             )
         )
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
-    if suffix == "xlsx":
-        if not content.startswith(XLSX_MAGIC):
-            raise PurchaseListError(_("not a readable .xlsx file"))
-        rows = _read_xlsx(content)
-    elif suffix == "csv":
-        rows = _read_csv(content)
-    else:
-        raise PurchaseListError(
-            _("only .xlsx and .csv files are accepted (save .xls files as .xlsx)")
+    if suffix not in ("xlsx", "xls", "csv", "tsv", "txt"):
+        raise PurchaseListError(_("only .xlsx, .xls and .csv files are accepted"))
+    try:
+        sheet = sheet_read(
+            content=content,
+            file_name=name,
+            columns=SHEET_COLUMNS,
+            limits=_limits(),
+            today=timezone.localdate(),
+            fallback=("sku", "quantity"),
         )
+    except SheetRefused as refused:
+        if refused.en.startswith("the sheet has more than") and " rows" in refused.en:
+            raise _too_many_rows() from refused
+        raise PurchaseListError(Bilingual(refused.zh, refused.en)) from refused
+    if sheet.errors:  # a totals row that does not add up: the list itself is wrong
+        raise PurchaseListError(
+            Bilingual(
+                "；".join(error.zh for error in sheet.errors),
+                "; ".join(error.en for error in sheet.errors),
+            )
+        )
+    rows = _sheet_rows(sheet)
     if not rows:
         raise PurchaseListError(_("the file has no rows to order"))
-    return rows
+    return PurchaseList(
+        rows=rows,
+        sheet_name=sheet.sheet_name,
+        header_row=sheet.header_row,
+        ignored=sheet.ignored,
+        has_groups="group" in sheet.headers,
+    )
+
+
+def purchase_list_read(*, name: str, content: bytes) -> list[RawRow]:
+    """Rows of an uploaded purchase list, or PurchaseListError saying why the file is refused."""
+    return purchase_list_read_sheet(name=name, content=content).rows
 
 
 def purchase_list_parse_text(*, text: str) -> list[RawRow]:
@@ -328,9 +354,9 @@ def quick_order_check(
     """Check every row against the catalogue, stock, minimums, steps and tiers (3–5 queries)."""
     paired_village_ids = paired_village_ids or set()
     checked: list[CheckedRow] = []
-    first_row_of: dict[str, CheckedRow] = {}
+    first_row_of: dict[tuple[str, str], CheckedRow] = {}
     for raw in rows:
-        row = CheckedRow(row=raw.row, sku=raw.sku, quantity=None)
+        row = CheckedRow(row=raw.row, sku=raw.sku, quantity=None, group=raw.group)
         checked.append(row)
         if _is_formula(raw.sku):
             row.errors.append(
@@ -345,6 +371,7 @@ def quick_order_check(
         key = raw.sku.upper()
         if row.errors or not key:
             continue
+        key = (key, raw.group)  # one line per SKU and delivery group
         first = first_row_of.get(key)
         if first is not None:
             row.merged_into = first.row
@@ -353,10 +380,10 @@ def quick_order_check(
         else:
             first_row_of[key] = row
 
-    records = _stock_by_sku(set(first_row_of))
+    records = _stock_by_sku({sku for sku, _group in first_row_of})
     in_basket = _basket_quantities(basket)
-    for key, row in first_row_of.items():
-        matches = records.get(key, [])
+    for (sku, _group), row in first_row_of.items():
+        matches = records.get(sku, [])
         if not matches:
             row.errors.append(RowError(row.row, "sku", _("unknown SKU")))
             continue
@@ -392,6 +419,7 @@ def quick_order_check(
                     message = Message(_("only %(left)d left"), left=max(left, 0))
                 row.errors.append(RowError(row.row, "quantity", message))
                 continue
+            in_basket[record.pk] = already + row.quantity  # the next group's row counts this one
         row.unit_price = terms.unit_price(row.quantity)
         row.line_total = row.unit_price * row.quantity
     return QuickOrderCheck(rows=checked)
@@ -403,22 +431,43 @@ class QuickOrderAdded:
     units: int
 
 
-class QuickOrderRefused(Exception):
+class QuickOrderRefused(PermanentError):
     def __init__(self, errors: list[RowError]):
         self.errors = errors
         super().__init__("; ".join(str(error) for error in errors))
 
 
+def delivery_group_option():
+    """The Oscar option that carries a basket line's delivery group (made when first needed)."""
+    option, _created = Option.objects.get_or_create(
+        code=DELIVERY_GROUP_OPTION,
+        defaults={"name": "收货部门 / Delivery group", "type": Option.TEXT, "required": False},
+    )
+    return option
+
+
+def basket_line_delivery_group(line) -> str:
+    """The delivery group a quick-order line was added for ("" if none)."""
+    for attribute in line.attributes.all():
+        if attribute.option.code == DELIVERY_GROUP_OPTION:
+            return str(attribute.value)
+    return ""
+
+
 def quick_order_add(
-    *, basket, items: list[tuple[str, int]], strategy, row_numbers: list[int] | None = None
+    *, basket, items: list[tuple], strategy, row_numbers: list[int] | None = None
 ) -> QuickOrderAdded:
-    """Add the chosen (SKU, quantity) items to the basket: all of them, or none if any fails."""
+    """Add the chosen (SKU, quantity[, delivery group]) items: all of them, or none if any fails.
+
+    A row with a delivery group becomes its own basket line, carrying the group
+    as the line attribute ``delivery_group`` (Oscar copies it onto the order line).
+    """
     if not basket.can_be_edited:
         raise QuickOrderRefused([RowError(None, "file", _("this basket can no longer be changed"))])
     numbers = row_numbers or list(range(1, len(items) + 1))
     raw = [
-        RawRow(row=number, sku=sku, quantity=quantity)
-        for number, (sku, quantity) in zip(numbers, items, strict=True)
+        RawRow(row=number, sku=item[0], quantity=item[1], group=(item[2:] or ("",))[0] or "")
+        for number, item in zip(numbers, items, strict=True)
     ]
     check = quick_order_check(rows=raw, strategy=strategy, basket=basket)
     if check.errors:
@@ -432,9 +481,11 @@ def quick_order_add(
                 stockrecord__in=[row.stockrecord for row in check.valid_rows]
             )
         }
-        new_lines, changed = [], []
+        option = delivery_group_option() if any(r.group for r in check.valid_rows) else None
+        new_lines, changed, groups = [], [], []
         for row in check.valid_rows:
-            reference = basket._create_line_reference(row.product, row.stockrecord, [])
+            options = [{"option": option, "value": row.group}] if row.group else []
+            reference = basket._create_line_reference(row.product, row.stockrecord, options)
             line = existing.get(reference)
             if line is not None:
                 line.quantity += row.quantity
@@ -453,7 +504,13 @@ def quick_order_add(
                     tax_code=None,
                 )
             )
+            groups.append(row.group)
         BasketLine.objects.bulk_create(new_lines)
+        LineAttribute.objects.bulk_create(
+            LineAttribute(line=line, option=option, value=group)
+            for line, group in zip(new_lines, groups, strict=True)
+            if group
+        )
         if changed:
             BasketLine.objects.bulk_update(changed, ["quantity"])
     basket._lines = None

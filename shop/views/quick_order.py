@@ -12,7 +12,7 @@ from shop.services.quick_order import (
     PurchaseListError,
     QuickOrderRefused,
     purchase_list_parse_text,
-    purchase_list_read,
+    purchase_list_read_sheet,
     quick_order_add,
     quick_order_check,
 )
@@ -39,12 +39,14 @@ class QuickOrderView(FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
+        purchase_list = None
         try:
             if form.cleaned_data.get("purchase_list"):
                 upload = form.cleaned_data["purchase_list"]
                 # never read more than one byte past the limit: that is enough to refuse it
                 content = upload.read(settings.TAIBAO_QUICK_ORDER_MAX_BYTES + 1)
-                rows = purchase_list_read(name=upload.name, content=content)
+                purchase_list = purchase_list_read_sheet(name=upload.name, content=content)
+                rows = purchase_list.rows
             else:
                 rows = purchase_list_parse_text(text=form.cleaned_data["lines"])
         except PurchaseListError as refused:
@@ -59,7 +61,9 @@ class QuickOrderView(FormView):
                 enterprise=membership.enterprise if membership else None
             ),
         )
-        return self.render_to_response(self.get_context_data(form=form, check=check))
+        return self.render_to_response(
+            self.get_context_data(form=form, check=check, purchase_list=purchase_list)
+        )
 
     def add_chosen(self, request):
         chosen = request.POST.getlist("choose")
@@ -67,8 +71,9 @@ class QuickOrderView(FormView):
         for row_number in chosen:
             sku = request.POST.get(f"sku_{row_number}", "")
             quantity = request.POST.get(f"quantity_{row_number}", "")
+            group = request.POST.get(f"group_{row_number}", "").strip()[:100]
             try:
-                items.append((sku, int(quantity)))
+                items.append((sku, int(quantity), group))
                 numbers.append(int(row_number))
             except ValueError:
                 messages.error(

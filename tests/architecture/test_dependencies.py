@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Lowest first. A package may import packages of its own layer and of lower ones.
 LAYERS: list[set[str]] = [
-    {"money", "outbox", "security", "texts"},
+    {"money", "outbox", "security", "texts", "sheets"},
     {"farmers"},
     {"shop", "catalog"},
     {"config"},

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import time_machine
 from oscar.core.loading import get_model
 
 from farmers.models import Lot, LotImport, Seller
@@ -244,3 +245,68 @@ def test_numbers_that_are_not_numbers_are_refused_by_row(supply, units, amount, 
     row = zh_row(supply, units=units, amount=amount)
     check = assert_refused(supply, csv_bytes([HEADER_ZH, row]))
     assert [(e.row, e.column) for e in check.errors] == [(2, column)]
+
+
+def ledger_xlsx(supply, *, stated_total) -> bytes:
+    """The cooperative's 收购台账 as kept: title, particulars, header on row 4, 合计, signatures."""
+    from tests.sheets.builders import xlsx
+
+    h = supply.households
+    sku = supply.stock_record.partner_sku
+    return xlsx(
+        (
+            "11月",
+            [
+                ["丰乐蔬菜种植农民专业合作社 收购台账"],
+                ["收购点：上坪村", None, None, None, "单位：袋"],
+                [],
+                [
+                    "序号",
+                    "产品编码",
+                    "农户",
+                    "所在村",
+                    "数量（袋）",
+                    "交付日期",
+                    "收购金额（元）",
+                    "溯源码",
+                ],
+                [1, sku, h[0].head_name, h[0].village.name, 40, "2026年11月20日", "560.00", "L-1"],
+                [2, sku, h[1].code, None, "６０", 46347, "840.00", "L-2"],
+                [3, sku, h[2].code, None, 5, "11月22日", "70.00", "L-3"],
+                ["合计", None, None, None, stated_total, None, "1470.00"],
+                [],
+                ["制表人：李红", None, None, "审核：陈国华", None, "日期：2026年11月30日"],
+            ],
+        ),
+        merged=["A1:H1"],
+    )
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 2, 9, 0, tzinfo=datetime.UTC))
+def test_the_cooperatives_own_ledger_imports_as_it_is(supply):
+    content = ledger_xlsx(supply, stated_total=105)
+    check = lot_sheet_check(seller=supply.seller, file_name="台账.xlsx", content=content)
+    assert check.errors == [] and len(check.rows) == 3
+    assert (check.sheet_name, check.header_row, check.ignored) == ("11月", 4, ["序号"])
+    assert [(r.row, r.units, r.received_on) for r in check.rows] == [
+        (5, 40, datetime.date(2026, 11, 20)),
+        (6, 60, datetime.date(2026, 11, 21)),
+        (7, 5, datetime.date(2026, 11, 22)),
+    ]
+    lot_sheet_import(seller=supply.seller, file_name="台账.xlsx", content=content)
+    assert stock(supply) == 105
+    with pytest.raises(SheetRejected):  # the same file twice adds nothing
+        lot_sheet_import(seller=supply.seller, file_name="台账.xlsx", content=content)
+    assert stock(supply) == 105
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 2, 9, 0, tzinfo=datetime.UTC))
+def test_a_total_that_does_not_add_up_refuses_the_sheet_naming_both_figures(supply):
+    check = assert_refused(
+        supply,
+        ledger_xlsx(supply, stated_total=115),
+        "第8行 合计「数量」: 表中为 115，逐行相加为 105 / "
+        "Row 8, total of units: the sheet says 115, the rows add up to 105",
+        file_name="台账.xlsx",
+    )
+    assert [(e.row, e.column) for e in check.errors] == [(8, "units")]

@@ -21,9 +21,9 @@ def xlsx_bytes() -> bytes:
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 REFUSED = [
-    ("list.pdf", b"%PDF-1.4", "不是 .xlsx 或 .csv", "is not .xlsx or .csv"),
-    ("list.xls", b"\xd0\xcf\x11\xe0old", "不是 .xlsx 或 .csv", "is not .xlsx or .csv"),
-    ("list", b"a,b\n", "不是 .xlsx 或 .csv", "is not .xlsx or .csv"),
+    ("list.pdf", b"%PDF-1.4", "不是 .xlsx、.xls 或 .csv", "is not .xlsx, .xls or .csv"),
+    ("list.xls", b"a,b\n1,2\n", "不是 .xls 表格", "is not an .xls spreadsheet"),
+    ("list", b"a,b\n", "不是 .xlsx、.xls 或 .csv", "is not .xlsx, .xls or .csv"),
     ("list.xlsx", b"a,b\n1,2\n", "不是 .xlsx 表格", "is not an .xlsx spreadsheet"),
     ("list.csv", PNG, "不是 .csv 文本", "is not .csv text"),
     ("list.csv", xlsx_bytes(), "不是 .csv 文本", "is not .csv text"),

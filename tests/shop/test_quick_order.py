@@ -129,7 +129,7 @@ def test_csv_in_gbk_with_english_headers(stock):
     plain, _, _ = stock
     content = f"Product name,SKU,Quantity\n马蹄,{plain.partner_sku},12\n".encode("gbk")
     rows = purchase_list_read(name="list.csv", content=content)
-    assert [(r.row, r.sku, r.quantity) for r in rows] == [(2, plain.partner_sku, "12")]
+    assert [(r.row, r.sku, r.quantity) for r in rows] == [(2, plain.partner_sku, Decimal("12"))]
 
 
 def test_formula_cells_in_a_sheet_are_refused_not_evaluated(stock):
@@ -151,7 +151,8 @@ def test_formula_cells_in_a_sheet_are_refused_not_evaluated(stock):
     [
         ("list.xlsx", b"", "文件为空 / File: the file is empty"),
         ("list.csv", b"x" * (2 * 1024 * 1024 + 1), "the file is larger than 2 MB"),
-        ("list.xls", b"\xd0\xcf\x11\xe0 old excel", "only .xlsx and .csv files are accepted"),
+        ("list.xls", b"\xd0\xcf\x11\xe0 old excel", "not a readable .xls file"),
+        ("list.pdf", b"%PDF-1.4", "only .xlsx, .xls and .csv files are accepted"),
         ("list.xlsx", b"not a zip at all", "not a readable .xlsx file"),
         ("list.csv", b"\xff\xfe\xfa\xfb\x81\x30", "neither UTF-8 nor GBK"),
     ],
@@ -218,3 +219,84 @@ def test_upload_through_the_page_reports_an_empty_file(buyer, client):
     )
     assert response.status_code == 200
     assert "文件为空" in response.content.decode() or "empty" in response.content.decode()
+
+
+def purchase_office_list(plain, cased, total=25) -> bytes:
+    """How purchasing offices make them: a title row, 序号 first, a department column, 合计."""
+    return xlsx(
+        [
+            ["国光电器 2026年元旦福利采购清单"],
+            ["序号", "商品编码", "商品名称", "数量", "收货部门"],
+            [1, plain.partner_sku, "马蹄", 3, "行政部"],
+            [2, cased.partner_sku, "菜干", 20, "工会"],
+            [3, plain.partner_sku, "马蹄", 2, "工会"],
+            ["合计", None, None, total],
+        ]
+    )
+
+
+def test_a_list_with_a_title_row_reads_sku_and_quantity_not_the_row_numbers(stock):
+    from shop.services.quick_order import purchase_list_read_sheet
+
+    plain, cased, _ = stock
+    sheet = purchase_list_read_sheet(name="清单.xlsx", content=purchase_office_list(plain, cased))
+    assert sheet.header_row == 2 and sheet.ignored == ["序号", "商品名称"] and sheet.has_groups
+    assert [(r.row, r.sku, r.quantity, r.group) for r in sheet.rows] == [
+        (3, plain.partner_sku, Decimal(3), "行政部"),
+        (4, cased.partner_sku, Decimal(20), "工会"),
+        (5, plain.partner_sku, Decimal(2), "工会"),
+    ]
+
+
+def test_a_total_that_does_not_add_up_refuses_the_list(db, stock):
+    plain, cased, _ = stock
+    content = purchase_office_list(plain, cased, total=26)
+    with pytest.raises(PurchaseListError) as refused:
+        purchase_list_read(name="清单.xlsx", content=content)
+    assert "第6行 合计「数量」: 表中为 26，逐行相加为 25" in str(refused.value)
+    assert "Row 6, total of quantity: the sheet says 26, the rows add up to 25" in str(
+        refused.value
+    )
+
+
+def test_each_delivery_group_gets_its_own_basket_line_carrying_the_group(stock, buyer):
+    from shop.services.quick_order import basket_line_delivery_group
+
+    plain, cased, scarce = stock
+    basket = Basket.objects.create(owner=buyer)
+    quick_order_add(
+        basket=basket,
+        items=[
+            (plain.partner_sku, 3, "行政部"),
+            (cased.partner_sku, 20, "工会"),
+            (plain.partner_sku, 2, "工会"),
+        ],
+        strategy=Selector().strategy(),
+    )
+    lines = [
+        (line.stockrecord_id, line.quantity, basket_line_delivery_group(line))
+        for line in basket.lines.order_by("pk")
+    ]
+    assert lines == [(plain.pk, 3, "行政部"), (cased.pk, 20, "工会"), (plain.pk, 2, "工会")]
+    # the groups' rows together count against the stock
+    with pytest.raises(QuickOrderRefused, match="only 8 left"):
+        quick_order_add(
+            basket=Basket.objects.create(owner=buyer),
+            items=[(scarce.partner_sku, 5, "行政部"), (scarce.partner_sku, 5, "工会")],
+            strategy=Selector().strategy(),
+        )
+
+
+def test_the_preview_shows_the_sheet_the_ignored_columns_and_the_groups(stock, buyer, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    plain, cased, _ = stock
+    client.force_login(buyer)
+    upload = SimpleUploadedFile("清单.xlsx", purchase_office_list(plain, cased))
+    response = client.post(
+        reverse("shop:quick-order"), {"purchase_list": upload, "action": "check"}
+    )
+    body = response.content.decode()
+    assert "Sheet" in body and "序号, 商品名称" in body
+    assert body.count('class="shop-quick-group text-nowrap"') == 3 and "行政部" in body
+    assert 'name="group_3" value="行政部"' in body

@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Sum
-from shop.reports.pledges import PledgeProgress, pledges_progress
 
 from farmers.masking import mask_name
 from farmers.models import AttributionShortfall
@@ -21,6 +20,7 @@ from farmers.reports.ledger import ReportFilters
 from farmers.reports.monitored import monitored_households_income
 from farmers.reports.sales import sales_totals
 from outbox.services import outbox_stuck
+from shop.reports.pledges import PledgeProgress, pledges_progress
 from shop.selectors import orders_awaiting_transfer
 
 ZERO = Decimal("0.00")
