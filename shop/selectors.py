@@ -79,6 +79,15 @@ def enterprise_order(*, enterprise: Enterprise, number: str) -> Order:
     )
 
 
+def order_shipments(*, order: Order) -> QuerySet:
+    """The order's shipments as the buyer sees them: when, carrier, tracking number, lines."""
+    return (
+        order.shipping_events.select_related("event_type")
+        .prefetch_related("line_quantities__line")
+        .order_by("date_created", "pk")
+    )
+
+
 def enterprise_invoices(*, enterprise: Enterprise) -> QuerySet:
     return InvoiceRequest.objects.filter(enterprise=enterprise).select_related("order")
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from oscar.apps.order.abstract_models import AbstractOrder
+from oscar.apps.order.abstract_models import AbstractOrder, AbstractShippingEvent
 
 
 class PaymentMethod(models.TextChoices):
@@ -64,6 +64,12 @@ class Order(AbstractOrder):
     @property
     def is_awaiting_payment(self) -> bool:
         return self.payment_status in {PaymentStatus.AWAITING, PaymentStatus.PARTIALLY_PAID}
+
+
+class ShippingEvent(AbstractShippingEvent):
+    """Oscar's shipping event; ``notes`` holds the tracking number, ``carrier`` who carries it."""
+
+    carrier = models.CharField(_("carrier"), max_length=64, blank=True)
 
 
 from oscar.apps.order.models import *  # noqa: E402, F403

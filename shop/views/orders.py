@@ -11,6 +11,7 @@ from shop.selectors import (
     enterprise_invoices,
     enterprise_order,
     enterprise_orders,
+    order_shipments,
 )
 from shop.services.payments import PaymentRefused, order_cancel, payee, payment_due_by
 from shop.services.reorder import order_reorder
@@ -37,6 +38,7 @@ class OrderDetailView(EnterpriseMemberMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         ctx["payee"] = payee()
         ctx["payment_due_by"] = payment_due_by(order=self.object)
+        ctx["shipments"] = order_shipments(order=self.object)
         return ctx
 
 

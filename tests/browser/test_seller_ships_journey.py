@@ -1,0 +1,63 @@
+"""A seller ships on a database with only migrations and ``load_demo``; the buyer sees it."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from oscar.core.loading import get_model
+
+from tests.browser.journeys import screenshot, sign_in, sign_out
+
+# serialized_rollback: the shipping event types come from a data migration, and a
+# transactional test before this one would have flushed them; this restores what
+# the migrations wrote, and nothing else.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+ShippingEvent = get_model("order", "ShippingEvent")
+ShippingEventType = get_model("order", "ShippingEventType")
+
+
+def test_seller_ships_a_demo_order_and_the_buyer_sees_carrier_and_tracking_number(
+    page, live_server
+):
+    assert list(ShippingEventType.objects.values_list("code", flat=True)) == ["shipped"]
+    call_command("load_demo", stdout=io.StringIO())
+
+    sign_in(page, live_server, "seller@fengle.example")
+    page.goto(live_server.url + "/dashboard/orders/")
+    page.get_by_role("link", name="100002").first.click()
+    page.wait_for_url("**/dashboard/orders/100002/")
+    row = page.locator("tr", has_text="芥菜干 500克袋装").first
+    row.locator("input[name=selected_line]").check()
+    page.check("#shipping_event_check")
+    assert page.locator("#shipping_event_type_select option:checked").inner_text() == "已发货"
+    page.fill("#carrier_input", "顺丰速运")
+    page.fill("#reference_input", "SF1400223344")
+    page.get_by_role("button", name="执行").click()
+    page.wait_for_load_state()
+    assert "发货记录已创建" in page.content()
+    assert "无效" not in page.content()
+    events = page.locator("table", has_text="SF1400223344")
+    assert "顺丰速运" in events.inner_text()
+    screenshot(page, "journey-1-seller-shipped")
+
+    event = ShippingEvent.objects.get(order__number="100002")
+    assert (event.carrier, event.notes, event.event_type.code) == (
+        "顺丰速运",
+        "SF1400223344",
+        "shipped",
+    )
+
+    sign_out(page, live_server)
+    sign_in(page, live_server, "buyer@guoguang.example")
+    page.goto(live_server.url + "/enterprise/orders/100002/")
+    shipment = page.locator(".shop-shipments .shop-shipment")
+    assert shipment.count() == 1
+    assert shipment.locator(".shop-carrier").inner_text() == "顺丰速运"
+    assert shipment.locator(".shop-tracking-number").inner_text() == "SF1400223344"
+    assert "芥菜干 500克袋装 × 40" in shipment.inner_text()
+    assert "已发货" in shipment.inner_text()
+    screenshot(page, "journey-1-buyer-sees-shipment")
