@@ -26,6 +26,11 @@ class Enterprise(models.Model):
         _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    requires_po_number = models.BooleanField(
+        _("orders need a PO number"),
+        default=False,
+        help_text=_("Checkout refuses to place an order of this enterprise without a PO number"),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -3,8 +3,16 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.checkout.forms import *  # noqa: F403
 
+from farmers.errors import bilingual
 from shop.models import InvoiceType, validate_uscc
 from shop.order.models import PaymentMethod
+
+
+def po_number_required_message() -> str:
+    return bilingual(
+        "贵企业要求每笔订单填写采购单号",
+        "Your enterprise requires a PO number on every order",
+    )
 
 
 class EnterpriseOrderForm(forms.Form):
@@ -56,13 +64,29 @@ class EnterpriseOrderForm(forms.Form):
         "email",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, enterprise=None, **kwargs):
+        self.enterprise = enterprise
         super().__init__(*args, **kwargs)
+        if enterprise is not None and enterprise.requires_po_number:
+            # checked in clean_po_number, so the refusal names the rule in both languages
+            self.fields["po_number"].help_text = _(
+                "Required by your enterprise: printed on the delivery note and invoice"
+            )
         if settings.ONLINE_PAYMENT_ENABLED:
             self.fields["payment_method"].choices = PaymentMethod.choices
 
     def clean_taxpayer_id(self):
         return self.cleaned_data["taxpayer_id"].strip().upper()
+
+    def clean_po_number(self):
+        po_number = self.cleaned_data["po_number"].strip()
+        if not po_number and self.enterprise is not None and self.enterprise.requires_po_number:
+            raise forms.ValidationError(po_number_required_message())
+        return po_number
+
+    def session_data(self) -> dict[str, str]:
+        """What the buyer typed, to keep in the checkout session until the order is placed."""
+        return {name: self.data[name] for name in self.fields if name in self.data}
 
     def clean(self):
         data = super().clean()

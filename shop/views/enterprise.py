@@ -30,6 +30,7 @@ from shop.services.enterprises import (
     EnterpriseRefused,
     address_delete,
     address_save,
+    enterprise_po_requirement_set,
     enterprise_register,
     invitation_accept,
     invoice_profile_save,
@@ -153,10 +154,15 @@ class InvoiceProfileView(EnterpriseMemberMixin, FormView):
                 "invoice_title": self.enterprise.name,
                 "taxpayer_id": self.enterprise.uscc,
             }
+        kwargs.setdefault("initial", {})["requires_po_number"] = self.enterprise.requires_po_number
         return kwargs
 
     def form_valid(self, form):
-        invoice_profile_save(enterprise=self.enterprise, fields=form.cleaned_data)
+        fields = dict(form.cleaned_data)
+        enterprise_po_requirement_set(
+            enterprise=self.enterprise, required=fields.pop("requires_po_number")
+        )
+        invoice_profile_save(enterprise=self.enterprise, fields=fields)
         messages.success(self.request, _("Invoice profile saved."))
         return redirect("shop:invoice-profile")
 
