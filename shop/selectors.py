@@ -129,13 +129,18 @@ def pledge_progress(*, enterprise: Enterprise, year: int | None = None) -> list[
     return rows
 
 
-def orders_awaiting_transfer() -> QuerySet:
-    """For the work team: bank-transfer orders not yet fully paid, oldest first."""
-    return (
-        Order.objects.filter(
-            payment_method="bank_transfer",
-            payment_status__in=[PaymentStatus.AWAITING, PaymentStatus.PARTIALLY_PAID],
-        )
-        .select_related("enterprise")
-        .order_by("date_placed", "pk")
+def orders_awaiting_transfer(*, query: str = "") -> QuerySet:
+    """For the work team: bank-transfer orders not yet fully paid, oldest first; ``query``
+    finds them by order number, PO number or enterprise name (what a bank slip shows)."""
+    orders = Order.objects.filter(
+        payment_method="bank_transfer",
+        payment_status__in=[PaymentStatus.AWAITING, PaymentStatus.PARTIALLY_PAID],
     )
+    query = query.strip()
+    if query:
+        orders = orders.filter(
+            Q(number__icontains=query)
+            | Q(po_number__icontains=query)
+            | Q(enterprise__name__icontains=query)
+        )
+    return orders.select_related("enterprise").order_by("date_placed", "pk")

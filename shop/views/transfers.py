@@ -27,11 +27,7 @@ class TransferListView(WorkTeamMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        orders = orders_awaiting_transfer()
-        query = self.request.GET.get("q", "").strip()
-        if query:
-            orders = orders.filter(number__icontains=query)
-        return orders
+        return orders_awaiting_transfer(query=self.request.GET.get("q", ""))
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

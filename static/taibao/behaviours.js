@@ -55,3 +55,4 @@ document.addEventListener("input", function (event) {
   }
   document.querySelectorAll('[data-quantity-input="' + event.target.id + '"]').forEach(taibaoQuantityPrice);
 });
+
