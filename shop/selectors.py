@@ -12,6 +12,7 @@ from farmers.models import Village
 from shop.models import (
     Enterprise,
     EnterpriseAddress,
+    EnterpriseInvitation,
     EnterpriseMember,
     InvoiceRequest,
     PairingAgreement,
@@ -76,6 +77,15 @@ def enterprise_order(*, enterprise: Enterprise, number: str) -> Order:
         ),
         enterprise=enterprise,
         number=number,
+    )
+
+
+def open_invitation(*, token: str):
+    """The invitation this token opens, if not yet used; None otherwise."""
+    return (
+        EnterpriseInvitation.objects.select_related("enterprise", "invited_by")
+        .filter(token=token, accepted_at__isnull=True)
+        .first()
     )
 
 
