@@ -65,7 +65,7 @@ class TransferRecordView(WorkTeamMixin, FormView):
             messages.warning(
                 self.request,
                 _("Order %(number)s is overpaid by ¥%(amount)s: arrange a refund.")
-                % {"number": self.order.number, "amount": outcome.overpaid_by},
+                % {"number": self.order.number, "amount": f"{outcome.overpaid_by:,.2f}"},
             )
         elif outcome.became_paid:
             messages.success(self.request, _("Order %s is paid.") % self.order.number)
@@ -73,6 +73,6 @@ class TransferRecordView(WorkTeamMixin, FormView):
             messages.info(
                 self.request,
                 _("Transfer recorded; ¥%(amount)s still outstanding.")
-                % {"amount": outcome.order.amount_outstanding},
+                % {"amount": f"{outcome.order.amount_outstanding:,.2f}"},
             )
         return redirect("shop-dashboard:transfer-record", number=self.order.number)
