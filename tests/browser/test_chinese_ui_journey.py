@@ -40,6 +40,7 @@ def test_buyer_team_and_admin_pages_speak_chinese(page, live_server, demo_world)
     page.locator("#add_to_basket_form button[type=submit]").click()
     page.wait_for_load_state()
     assert "购物车总额现为 ¥30.00" in assert_chinese(page)
+    assert "Total:" not in page.content()  # the phone header's basket button
 
     page.goto(live_server.url + "/enterprise/orders/")
     statuses = page.locator(".shop-order-status").all_inner_texts()
