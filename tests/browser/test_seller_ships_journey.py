@@ -14,6 +14,7 @@ from tests.browser.journeys import screenshot, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+Order = get_model("order", "Order")
 ShippingEvent = get_model("order", "ShippingEvent")
 ShippingEventType = get_model("order", "ShippingEventType")
 
@@ -39,11 +40,12 @@ def test_seller_ships_a_demo_order_and_the_buyer_sees_carrier_and_tracking_numbe
     replay_the_migration_that_creates_shipping_event_types()
     assert list(ShippingEventType.objects.values_list("code", flat=True)) == ["shipped"]
     call_command("load_demo", stdout=io.StringIO())
+    number = Order.objects.get(po_number="DEMO-PO-GG-002").number  # 国光's, with a Fengle line
 
     sign_in(page, live_server, "seller@fengle.example")
     page.goto(live_server.url + "/dashboard/orders/")
-    page.get_by_role("link", name="100002").first.click()
-    page.wait_for_url("**/dashboard/orders/100002/")
+    page.get_by_role("link", name=number, exact=True).first.click()
+    page.wait_for_url(f"**/dashboard/orders/{number}/")
     row = page.locator("tr", has_text="芥菜干 500克袋装").first
     row.locator("input[name=selected_line]").check()
     page.check("#shipping_event_check")
@@ -58,7 +60,7 @@ def test_seller_ships_a_demo_order_and_the_buyer_sees_carrier_and_tracking_numbe
     assert "顺丰速运" in events.inner_text()
     screenshot(page, "journey-1-seller-shipped")
 
-    event = ShippingEvent.objects.get(order__number="100002")
+    event = ShippingEvent.objects.get(order__number=number)
     assert (event.carrier, event.notes, event.event_type.code) == (
         "顺丰速运",
         "SF1400223344",
@@ -67,7 +69,7 @@ def test_seller_ships_a_demo_order_and_the_buyer_sees_carrier_and_tracking_numbe
 
     sign_out(page, live_server)
     sign_in(page, live_server, "buyer@guoguang.example")
-    page.goto(live_server.url + "/enterprise/orders/100002/")
+    page.goto(live_server.url + f"/enterprise/orders/{number}/")
     shipment = page.locator(".shop-shipments .shop-shipment")
     assert shipment.count() == 1
     assert shipment.locator(".shop-carrier").inner_text() == "顺丰速运"
