@@ -1,6 +1,7 @@
 """Reads of the supply side, scoped to what a user may see (tenancy)."""
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
 
 from farmers.models import Household, Lot, Seller, StockAdjustment
@@ -19,9 +20,23 @@ def stock_records_for_user(*, user) -> QuerySet:
         .select_related("product", "partner__seller")
         .annotate(
             lot_count=Count("lots"),
-            available=F("num_in_stock") - F("num_allocated"),
+            available=F("num_in_stock") - Coalesce(F("num_allocated"), 0),
+            threshold=Coalesce(F("low_stock_threshold"), F("partner__seller__low_stock_threshold")),
+        )
+        .annotate(
+            is_low=ExpressionWrapper(Q(available__lt=F("threshold")), output_field=BooleanField())
         )
         .order_by("partner__name", "partner_sku")
+    )
+
+
+def low_stock_records_for_user(*, user) -> QuerySet:
+    """The user's stock records whose available units are below their threshold (the
+    record's own, else the seller's), fewest available first."""
+    return (
+        stock_records_for_user(user=user)
+        .filter(available__lt=F("threshold"))
+        .order_by("available", "partner_sku")
     )
 
 

@@ -35,6 +35,12 @@ class MemberRoleForm(forms.Form):
 
 
 class InvoiceProfileForm(forms.ModelForm):
+    requires_po_number = forms.BooleanField(
+        label=_("Orders need a PO number"),
+        required=False,
+        help_text=_("Checkout refuses to place an order of your enterprise without one"),
+    )
+
     class Meta:
         model = InvoiceProfile
         fields = INVOICE_FIELDS

@@ -5,17 +5,27 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from stdnum import exceptions as stdnum_errors
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import ValidationError as StdnumError
+
+# python-stdnum's reasons are English only; these say the same in the page's language.
+USCC_REASONS = (
+    (stdnum_errors.InvalidChecksum, _("the check digit (the last character) is wrong")),
+    (stdnum_errors.InvalidLength, _("it must be 18 characters long")),
+    (stdnum_errors.InvalidFormat, _("it contains characters a credit code cannot have")),
+    (stdnum_errors.InvalidComponent, _("a part of it (such as the region code) is not valid")),
+)
 
 
 def validate_uscc(value: str) -> None:
     try:
         stdnum_uscc.validate(value)
     except StdnumError as exc:
+        reason = next((text for kind, text in USCC_REASONS if isinstance(exc, kind)), exc.message)
         raise ValidationError(
             _("Not a valid unified social credit code (统一社会信用代码): %(reason)s"),
-            params={"reason": exc.message},
+            params={"reason": reason},
             code="invalid_uscc",
         ) from exc
 
@@ -26,6 +36,11 @@ class Enterprise(models.Model):
         _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    requires_po_number = models.BooleanField(
+        _("orders need a PO number"),
+        default=False,
+        help_text=_("Checkout refuses to place an order of this enterprise without a PO number"),
+    )
 
     class Meta:
         ordering = ["name"]

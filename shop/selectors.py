@@ -12,6 +12,7 @@ from farmers.models import Village
 from shop.models import (
     Enterprise,
     EnterpriseAddress,
+    EnterpriseInvitation,
     EnterpriseMember,
     InvoiceRequest,
     PairingAgreement,
@@ -79,6 +80,24 @@ def enterprise_order(*, enterprise: Enterprise, number: str) -> Order:
     )
 
 
+def open_invitation(*, token: str):
+    """The invitation this token opens, if not yet used; None otherwise."""
+    return (
+        EnterpriseInvitation.objects.select_related("enterprise", "invited_by")
+        .filter(token=token, accepted_at__isnull=True)
+        .first()
+    )
+
+
+def order_shipments(*, order: Order) -> QuerySet:
+    """The order's shipments as the buyer sees them: when, carrier, tracking number, lines."""
+    return (
+        order.shipping_events.select_related("event_type")
+        .prefetch_related("line_quantities__line")
+        .order_by("date_created", "pk")
+    )
+
+
 def enterprise_invoices(*, enterprise: Enterprise) -> QuerySet:
     return InvoiceRequest.objects.filter(enterprise=enterprise).select_related("order")
 
@@ -120,13 +139,18 @@ def pledge_progress(*, enterprise: Enterprise, year: int | None = None) -> list[
     return rows
 
 
-def orders_awaiting_transfer() -> QuerySet:
-    """For the work team: bank-transfer orders not yet fully paid, oldest first."""
-    return (
-        Order.objects.filter(
-            payment_method="bank_transfer",
-            payment_status__in=[PaymentStatus.AWAITING, PaymentStatus.PARTIALLY_PAID],
-        )
-        .select_related("enterprise")
-        .order_by("date_placed", "pk")
+def orders_awaiting_transfer(*, query: str = "") -> QuerySet:
+    """For the work team: bank-transfer orders not yet fully paid, oldest first; ``query``
+    finds them by order number, PO number or enterprise name (what a bank slip shows)."""
+    orders = Order.objects.filter(
+        payment_method="bank_transfer",
+        payment_status__in=[PaymentStatus.AWAITING, PaymentStatus.PARTIALLY_PAID],
     )
+    query = query.strip()
+    if query:
+        orders = orders.filter(
+            Q(number__icontains=query)
+            | Q(po_number__icontains=query)
+            | Q(enterprise__name__icontains=query)
+        )
+    return orders.select_related("enterprise").order_by("date_placed", "pk")

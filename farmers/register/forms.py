@@ -143,8 +143,8 @@ class MonitoringPeriodForm(forms.ModelForm):
         model = MonitoringPeriod
         fields = ["category", "started_on", "ended_on", "note"]
         widgets = {
-            "started_on": forms.DateInput(attrs={"type": "date"}),
-            "ended_on": forms.DateInput(attrs={"type": "date"}),
+            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ended_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def _post_clean(self):
@@ -154,7 +154,7 @@ class MonitoringPeriodForm(forms.ModelForm):
 class MonitoringCloseForm(forms.Form):
     ended_on = forms.DateField(
         label=_("until"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The first day the household is no longer in this category."),
     )
     note = forms.CharField(label=_("note"), max_length=200, required=False)
@@ -165,7 +165,7 @@ class MembershipForm(forms.Form):
         label=_("Seller"), queryset=Seller.objects.select_related("partner")
     )
     joined_on = forms.DateField(
-        label=_("joined on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("joined on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 
@@ -174,7 +174,7 @@ class SellerMemberForm(forms.Form):
         label=_("Household"), queryset=Household.objects.select_related("village")
     )
     joined_on = forms.DateField(
-        label=_("joined on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("joined on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 

@@ -80,7 +80,12 @@ class StockListView(ListView):
         return stock_records_for_user(user=self.request.user)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(sellers=sellers_for_user(user=self.request.user), **kwargs)
+        records = list(self.object_list)
+        return super().get_context_data(
+            sellers=sellers_for_user(user=self.request.user),
+            low_stock=sorted((r for r in records if r.is_low), key=lambda r: r.available),
+            **kwargs,
+        )
 
 
 class StockDetailView(StockRecordMixin, TemplateView):

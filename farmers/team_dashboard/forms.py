@@ -10,10 +10,14 @@ class ReportFilterForm(forms.Form):
     """Date range, village, monitoring category and seller; every field optional (GET)."""
 
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     village = forms.ModelChoiceField(
         label=_("Village"), queryset=Village.objects.select_related("town"), required=False

@@ -5,6 +5,7 @@ from oscar.apps.checkout.forms import *  # noqa: F403
 
 from shop.models import INVOICE_FIELDS, InvoiceProfile, InvoiceType, validate_uscc
 from shop.order.models import PaymentMethod
+from texts.bilingual import bilingual
 
 
 def _optional_invoice_fields() -> dict[str, forms.Field]:
@@ -18,6 +19,13 @@ def _optional_invoice_fields() -> dict[str, forms.Field]:
 
 
 InvoiceFieldsForm = type("InvoiceFieldsForm", (forms.Form,), _optional_invoice_fields())
+
+
+def po_number_required_message() -> str:
+    return bilingual(
+        "贵企业要求每笔订单填写采购单号",
+        "Your enterprise requires a PO number on every order",
+    )
 
 
 class EnterpriseOrderForm(InvoiceFieldsForm):
@@ -47,13 +55,29 @@ class EnterpriseOrderForm(InvoiceFieldsForm):
     INVOICE_FIELDS = INVOICE_FIELDS
     field_order = ["po_number", "payment_method", "invoice_requested", *INVOICE_FIELDS, "note"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, enterprise=None, **kwargs):
+        self.enterprise = enterprise
         super().__init__(*args, **kwargs)
+        if enterprise is not None and enterprise.requires_po_number:
+            # checked in clean_po_number, so the refusal names the rule in both languages
+            self.fields["po_number"].help_text = _(
+                "Required by your enterprise: printed on the delivery note and invoice"
+            )
         if settings.ONLINE_PAYMENT_ENABLED:
             self.fields["payment_method"].choices = PaymentMethod.choices
 
     def clean_taxpayer_id(self):
         return self.cleaned_data["taxpayer_id"].strip().upper()
+
+    def clean_po_number(self):
+        po_number = self.cleaned_data["po_number"].strip()
+        if not po_number and self.enterprise is not None and self.enterprise.requires_po_number:
+            raise forms.ValidationError(po_number_required_message())
+        return po_number
+
+    def session_data(self) -> dict[str, str]:
+        """What the buyer typed, to keep in the checkout session until the order is placed."""
+        return {name: self.data[name] for name in self.fields if name in self.data}
 
     def clean(self):
         data = super().clean()

@@ -34,6 +34,7 @@ Repository = get_class("shipping.repository", "Repository")
 NoShippingRequired = get_class("shipping.methods", "NoShippingRequired")
 
 ADDRESS_SESSION_KEY = "checkout_enterprise_address_id"
+ORDER_FORM_NAMESPACE = "enterprise_order"
 
 
 def shipping_fields(address: EnterpriseAddress) -> dict:
@@ -149,28 +150,49 @@ class PaymentDetailsView(EnterpriseMemberRequired, oscar_views.PaymentDetailsVie
             initial["invoice_requested"] = True
         return initial
 
+    # What the buyer typed stays in Oscar's checkout session (flushed when the order
+    # is placed), so going back to the form or reloading the preview keeps it.
+
+    def stored_order_form_data(self) -> dict | None:
+        return self.checkout_session._get(ORDER_FORM_NAMESPACE, "data")
+
+    def order_form(self, data=None) -> EnterpriseOrderForm:
+        enterprise = self.membership.enterprise
+        data = data if data is not None else self.stored_order_form_data()
+        if data is None:
+            return EnterpriseOrderForm(enterprise=enterprise, initial=self.initial_order_form())
+        form = EnterpriseOrderForm(data, enterprise=enterprise)
+        form.is_valid()
+        return form
+
+    def get(self, request, *args, **kwargs):
+        if self.preview and self.stored_order_form_data() is None:
+            return redirect("checkout:payment-details")  # nothing typed yet to preview
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.setdefault("order_form", EnterpriseOrderForm(initial=self.initial_order_form()))
+        ctx.setdefault("order_form", self.order_form())
         ctx["enterprise"] = self.membership.enterprise
         ctx["payee"] = payee()
         return ctx
 
     def handle_payment_details_submission(self, request):
-        form = EnterpriseOrderForm(request.POST)
+        form = self.order_form(request.POST)
+        self.checkout_session._set(ORDER_FORM_NAMESPACE, "data", form.session_data())
         if not form.is_valid():
             return self.render_payment_details(request, order_form=form)
         return self.render_preview(request, order_form=form)
 
     def handle_place_order_submission(self, request):
-        form = EnterpriseOrderForm(request.POST)
+        form = self.order_form(request.POST)
         if not form.is_valid():
             return self.render_payment_details(request, order_form=form)
         submission = self.build_submission(payment_kwargs={"order_form": form})
         invoice_fields = form.invoice_fields()
         submission["order_kwargs"] = {
             "enterprise": self.membership.enterprise,
-            "po_number": form.cleaned_data["po_number"].strip(),
+            "po_number": form.cleaned_data["po_number"],
             "buyer_note": form.cleaned_data["note"].strip(),
             "payment_method": form.cleaned_data["payment_method"],
             "invoice": (

@@ -7,9 +7,23 @@ is still Oscar's. Platform staff get Oscar's page and figures unchanged.
 
 from django.utils import timezone
 from oscar.apps.dashboard import views
+from oscar.apps.dashboard.nav import default_access_fn
 
+from farmers.selectors import low_stock_records_for_user
 from shop.dashboard.orders.selectors import is_seller_staff_only
 from shop.dashboard.selectors import seller_home
+
+HOME_LINKS = {
+    "order_list": "dashboard:order-list",
+    "catalogue": "dashboard:catalogue-product-list",
+    "stock_alerts": "dashboard:stock-alert-list",
+}
+
+
+def dashboard_links(*, user) -> dict[str, bool]:
+    """Which of the home page's buttons this user may follow (Oscar's own permission
+    check for dashboard pages, the one its menu uses)."""
+    return {name: default_access_fn(user, url_name) for name, url_name in HOME_LINKS.items()}
 
 
 class IndexView(views.IndexView):
@@ -19,6 +33,13 @@ class IndexView(views.IndexView):
         if is_seller_staff_only(self.request.user):
             return [self.seller_template_name]
         return super().get_template_names()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["dashboard_links"] = dashboard_links(user=self.request.user)
+        if is_seller_staff_only(self.request.user):
+            ctx["low_stock"] = low_stock_records_for_user(user=self.request.user)
+        return ctx
 
     def get_stats(self):
         user = self.request.user

@@ -441,7 +441,8 @@ def payment_refund(
                 }
         if amount <= 0 or amount > refundable:
             raise OnlinePaymentRefused(
-                _("The refund must be more than zero and at most ¥%(left)s.") % {"left": refundable}
+                _("The refund must be more than zero and at most ¥%(left)s.")
+                % {"left": f"{refundable:,.2f}"}
             )
         refund = Refund.objects.create(
             order=order,

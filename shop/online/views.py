@@ -177,6 +177,6 @@ class OnlinePaymentRefundView(WorkTeamMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            _("¥%(amount)s refunded through Stripe.") % {"amount": refund.amount},
+            _("¥%(amount)s refunded through Stripe.") % {"amount": f"{refund.amount:,.2f}"},
         )
         return redirect("online-dashboard:online-payment-order", number=self.order.number)

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from oscar.apps.order.abstract_models import AbstractOrder
+from oscar.apps.address.abstract_models import AbstractShippingAddress
+from oscar.apps.order.abstract_models import AbstractOrder, AbstractShippingEvent
 
 
 class PaymentMethod(models.TextChoices):
@@ -64,6 +65,32 @@ class Order(AbstractOrder):
     @property
     def is_awaiting_payment(self) -> bool:
         return self.payment_status in {PaymentStatus.AWAITING, PaymentStatus.PARTIALLY_PAID}
+
+
+class ShippingEvent(AbstractShippingEvent):
+    """Oscar's shipping event; ``notes`` holds the tracking number, ``carrier`` who carries it."""
+
+    carrier = models.CharField(_("carrier"), max_length=64, blank=True)
+
+
+class ShippingAddress(AbstractShippingAddress):
+    """Printed in Chinese order: province, city, district, street, then the recipient.
+
+    The checkout stores an enterprise address as state = province, line4 = city,
+    line2 = district, line1 = street (shop.checkout.views.shipping_fields); the
+    country is printed only when it is not China.
+    """
+
+    chinese_order = ("state", "line4", "line2", "line1", "line3", "postcode")
+
+    def active_address_fields(self):
+        lines = self.get_address_field_values(self.chinese_order)
+        salutation = self.salutation
+        if salutation:
+            lines.append(salutation)
+        if self.country_id and self.country_id != "CN":
+            lines.insert(0, self.country.printable_name)
+        return lines
 
 
 from oscar.apps.order.models import *  # noqa: E402, F403

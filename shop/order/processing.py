@@ -11,6 +11,20 @@ from outbox.services import outbox_record
 SHIPPED = "shipped"
 """The shipping event type that means the goods left: it consumes stock and lots."""
 
+CARRIERS = (
+    "顺丰速运",
+    "京东物流",
+    "中国邮政 EMS",
+    "中通快递",
+    "圆通速递",
+    "韵达快递",
+    "申通快递",
+    "德邦快递",
+    "极兔速递",
+    "商家自送",
+)
+"""Suggested when a seller ships (any other name may be typed)."""
+
 
 class EventHandler(OscarEventHandler):
     def handle_shipping_event(self, order, event_type, lines, line_quantities, **kwargs):
@@ -33,4 +47,12 @@ class EventHandler(OscarEventHandler):
                     topic="order.shipped",
                     payload={"order_id": order.pk, "shipping_event_id": event.pk},
                 )
+        return event
+
+    def create_shipping_event(self, order, event_type, lines, line_quantities, **kwargs):
+        event = super().create_shipping_event(order, event_type, lines, line_quantities, **kwargs)
+        carrier = (kwargs.get("carrier") or "").strip()
+        if carrier:
+            event.carrier = carrier[:64]
+            event.save(update_fields=["carrier"])
         return event

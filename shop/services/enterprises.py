@@ -134,6 +134,14 @@ def invoice_profile_save(*, enterprise: Enterprise, fields: dict) -> InvoiceProf
     return profile
 
 
+def enterprise_po_requirement_set(*, enterprise: Enterprise, required: bool) -> Enterprise:
+    """Whether checkout refuses this enterprise's orders without a PO number."""
+    if enterprise.requires_po_number != required:
+        enterprise.requires_po_number = required
+        enterprise.save(update_fields=["requires_po_number"])
+    return enterprise
+
+
 def address_save(
     *, enterprise: Enterprise, fields: dict, address: EnterpriseAddress | None = None
 ) -> EnterpriseAddress:

@@ -11,10 +11,14 @@ def _year_start() -> datetime.date:
 
 class StatementForm(forms.Form):
     period_from = forms.DateField(
-        label=_("From"), initial=_year_start, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        initial=_year_start,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     period_to = forms.DateField(
-        label=_("Until"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def clean(self):

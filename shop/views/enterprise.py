@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
+from oscar.apps.customer.forms import EmailAuthenticationForm, EmailUserCreationForm
 
 from shop.forms import (
     EnterpriseAddressForm,
@@ -23,6 +24,7 @@ from shop.selectors import (
     enterprise_address,
     enterprise_member,
     membership_of,
+    open_invitation,
     paired_villages,
     pledge_progress,
     products_paired_first,
@@ -31,6 +33,7 @@ from shop.services.enterprises import (
     EnterpriseRefused,
     address_delete,
     address_save,
+    enterprise_po_requirement_set,
     enterprise_register,
     invitation_accept,
     invoice_profile_save,
@@ -130,8 +133,15 @@ class MemberChangeView(EnterpriseMemberMixin, View):
         return redirect("shop:members")
 
 
-class InvitationAcceptView(LoginRequiredMixin, View):
+class InvitationAcceptView(View):
+    """A signed-in invitee joins; anyone else sees who invites them to which enterprise,
+    with Oscar's sign-in and registration forms, e-mail filled in, leading back here."""
+
+    template_name = "shop/invitation.html"
+
     def get(self, request, token):
+        if not request.user.is_authenticated:
+            return self.invitation_page(request, token)
         try:
             member = invitation_accept(token=token, user=request.user)
         except EnterpriseRefused as refused:
@@ -139,6 +149,33 @@ class InvitationAcceptView(LoginRequiredMixin, View):
             return redirect("home")
         messages.success(request, _("Welcome to %s.") % member.enterprise.name)
         return redirect("shop:enterprise")
+
+    def invitation_page(self, request, token):
+        invitation = open_invitation(token=token)
+        if invitation is None:
+            messages.error(request, _("This invitation is not valid or was already used."))
+            return redirect("home")
+        initial = {"redirect_url": request.path}
+        return render(
+            request,
+            self.template_name,
+            {
+                "invitation": invitation,
+                "inviter": invitation.invited_by.get_full_name() or invitation.invited_by.email
+                if invitation.invited_by
+                else "",
+                "login_form": EmailAuthenticationForm(
+                    request.get_host(),
+                    prefix="login",
+                    initial={**initial, "username": invitation.email},
+                ),
+                "registration_form": EmailUserCreationForm(
+                    host=request.get_host(),
+                    prefix="registration",
+                    initial={**initial, "email": invitation.email},
+                ),
+            },
+        )
 
 
 class InvoiceProfileView(EnterpriseMemberMixin, FormView):
@@ -154,10 +191,15 @@ class InvoiceProfileView(EnterpriseMemberMixin, FormView):
                 "invoice_title": self.enterprise.name,
                 "taxpayer_id": self.enterprise.uscc,
             }
+        kwargs.setdefault("initial", {})["requires_po_number"] = self.enterprise.requires_po_number
         return kwargs
 
     def form_valid(self, form):
-        invoice_profile_save(enterprise=self.enterprise, fields=form.cleaned_data)
+        fields = dict(form.cleaned_data)
+        enterprise_po_requirement_set(
+            enterprise=self.enterprise, required=fields.pop("requires_po_number")
+        )
+        invoice_profile_save(enterprise=self.enterprise, fields=fields)
         messages.success(self.request, _("Invoice profile saved."))
         return redirect("shop:invoice-profile")
 

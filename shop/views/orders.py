@@ -1,16 +1,18 @@
 """The enterprise's orders and invoices; reorder and cancel."""
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from shop.order.models import PaymentStatus
 from shop.selectors import (
     enterprise_invoice,
     enterprise_invoices,
     enterprise_order,
     enterprise_orders,
+    order_shipments,
 )
 from shop.services.payments import PaymentRefused, order_cancel, payee, payment_due_by
 from shop.services.reorder import order_reorder
@@ -37,10 +39,21 @@ class OrderDetailView(EnterpriseMemberMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         ctx["payee"] = payee()
         ctx["payment_due_by"] = payment_due_by(order=self.object)
+        ctx["shipments"] = order_shipments(order=self.object)
         return ctx
 
 
 class OrderCancelView(EnterpriseMemberMixin, View):
+    """GET asks (what will be cancelled, that stock goes back on sale); POST cancels."""
+
+    template_name = "shop/order_cancel.html"
+
+    def get(self, request, number):
+        order = enterprise_order(enterprise=self.enterprise, number=number)
+        if order.payment_status != PaymentStatus.AWAITING:
+            return redirect("shop:order-detail", number=number)
+        return render(request, self.template_name, {"order": order})
+
     def post(self, request, number):
         order = enterprise_order(enterprise=self.enterprise, number=number)
         try:

@@ -26,11 +26,7 @@ class TransferListView(WorkTeamMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        orders = orders_awaiting_transfer()
-        query = self.request.GET.get("q", "").strip()
-        if query:
-            orders = orders.filter(number__icontains=query)
-        return orders
+        return orders_awaiting_transfer(query=self.request.GET.get("q", ""))
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -68,7 +64,7 @@ class TransferRecordView(WorkTeamMixin, FormView):
             messages.warning(
                 self.request,
                 _("Order %(number)s is overpaid by ¥%(amount)s: arrange a refund.")
-                % {"number": self.order.number, "amount": outcome.overpaid_by},
+                % {"number": self.order.number, "amount": f"{outcome.overpaid_by:,.2f}"},
             )
         elif outcome.became_paid:
             messages.success(self.request, _("Order %s is paid.") % self.order.number)
@@ -76,6 +72,6 @@ class TransferRecordView(WorkTeamMixin, FormView):
             messages.info(
                 self.request,
                 _("Transfer recorded; ¥%(amount)s still outstanding.")
-                % {"amount": outcome.order.amount_outstanding},
+                % {"amount": f"{outcome.order.amount_outstanding:,.2f}"},
             )
         return redirect("shop-dashboard:transfer-record", number=self.order.number)

@@ -11,13 +11,16 @@ unchanged. Their order search has no voucher or payment-method filter, and
 searches by product match their own lines only.
 """
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.dashboard.orders import views
+from oscar.apps.order import exceptions as order_exceptions
 from oscar.core.loading import get_model
 from oscar.views import sort_queryset
 
+from farmers.errors import bilingual
 from money.split import FEN
 from shop.dashboard.orders.forms import SellerOrderSearchForm
 from shop.dashboard.orders.selectors import (
@@ -29,8 +32,10 @@ from shop.dashboard.orders.selectors import (
     own_order_stats,
     own_shipping_events,
 )
+from shop.order.processing import CARRIERS
 
 Transaction = get_model("payment", "Transaction")
+ShippingEventType = get_model("order", "ShippingEventType")
 
 
 class OrderListView(views.OrderListView):
@@ -109,6 +114,7 @@ class OrderDetailView(views.OrderDetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        ctx["carriers"] = CARRIERS
         user = self.request.user
         if is_seller_staff_only(user):
             ctx["own_totals"] = own_line_totals(lines=ctx["lines"])
@@ -133,6 +139,32 @@ class OrderDetailView(views.OrderDetailView):
         if requested - allowed:
             raise PermissionDenied("Those lines belong to another seller")
         return super().handle_line_action(request, order, action)
+
+    def create_shipping_event(self, request, order, lines, quantities):
+        """Oscar's step, with the carrier beside the tracking number and a message in
+        both languages when no event type is chosen."""
+        code = request.POST.get("shipping_event_type", "")
+        event_type = ShippingEventType.objects.filter(code=code).first()
+        if event_type is None:
+            messages.error(
+                request,
+                bilingual("请选择事件类型（如“已发货”）", "Choose an event type (such as Shipped)"),
+            )
+            return self.reload_page()
+        try:
+            self.get_handler().handle_shipping_event(
+                order,
+                event_type,
+                lines,
+                quantities,
+                reference=request.POST.get("reference", "").strip(),
+                carrier=request.POST.get("carrier", "").strip(),
+            )
+        except (order_exceptions.InvalidShippingEvent, order_exceptions.InvalidStatus) as error:
+            messages.error(request, _("Unable to create shipping event: %s") % error)
+        else:
+            messages.success(request, _("Shipping event created"))
+        return self.reload_page()
 
 
 class LineDetailView(views.LineDetailView):

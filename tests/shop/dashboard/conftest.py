@@ -74,7 +74,9 @@ def paid_shared_order(shared_order):
         order=order, event_type=paid, amount=order.total_incl_tax, reference="PAY-EVT-4410"
     )
     order.notes.create(note_type="System", message="平台内部备注")
-    shipped = ShippingEventType.objects.create(name="Shipped", code="shipped")
+    shipped, _ = ShippingEventType.objects.get_or_create(
+        code="shipped", defaults={"name": "Shipped"}
+    )
     event = ShippingEvent.objects.create(order=order, event_type=shipped, notes="SF-THEIRS-1")
     ShippingEventQuantity.objects.create(event=event, line=shared_order["their_line"], quantity=3)
     return shared_order

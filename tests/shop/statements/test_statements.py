@@ -140,7 +140,7 @@ def test_statement_pdf_and_verification_page_carry_figures_and_no_personal_data(
         reverse("statements:statement-verify", kwargs={"code": statement.verification_code})
     )
     body = verify.content.decode()
-    assert verify.status_code == 200 and enterprise.name in body and str(total) in body
+    assert verify.status_code == 200 and enterprise.name in body and f"¥{total:,.2f}" in body
     assert_no_personal_data(body, world)
 
 
