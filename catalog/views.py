@@ -13,6 +13,7 @@ from django.views.generic import ListView, TemplateView
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
 from oscar.core.loading import get_model
 
+from catalog.cards import card_rows, cards_for_rows, facets_cached
 from catalog.forms import ProductFilterForm
 from catalog.selectors import ProductFilters, product_facets, product_list
 from catalog.weights import price_per_jin, price_per_kg
@@ -53,6 +54,16 @@ def attach_purchase_info(products, strategy, paired: frozenset[int] = frozenset(
         product.from_paired_village = product.origin_village_id in paired
 
 
+def product_cards_render(request, pks: list[int], paired: frozenset[int]) -> dict[int, str]:
+    """The cards of these products as HTML (catalog.cards), in a fixed number of queries."""
+    from catalog.cards import card_render
+
+    found = product_list(filters=ProductFilters(), paired_village_ids=paired).in_bulk(pks)
+    products = list(found.values())
+    attach_purchase_info(products, request.strategy, paired)
+    return {product.pk: card_render(product) for product in products}
+
+
 def product_cards(request, pks: list[int]) -> list:
     """Products as the catalogue's cards show them, in the order given, in a fixed number of queries."""
     paired = buyer_paired_village_ids(request)
@@ -76,13 +87,14 @@ class ProductListView(ListView):
         return self.filter_form.to_filters(category=self.category)
 
     def get_queryset(self):
+        """The listed products as card rows (catalog.cards): ids and what their cards' keys need."""
         self.filters = self.get_filters()
         self.paired = buyer_paired_village_ids(self.request)
-        return product_list(filters=self.filters, paired_village_ids=self.paired)
+        return card_rows(product_list(filters=self.filters, paired_village_ids=self.paired))
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        attach_purchase_info(ctx["products"], self.request.strategy, self.paired)
+        ctx["products"] = cards_for_rows(self.request, list(ctx["products"]), self.paired)
         query = self.request.GET.copy()
         query.pop("page", None)
         ctx.update(
@@ -90,7 +102,7 @@ class ProductListView(ListView):
             category=self.category,
             filters=self.filters,
             filter_form=self.filter_form,
-            facets=product_facets(filters=self.filters),
+            facets=facets_cached(self.filters, lambda: product_facets(filters=self.filters)),
             query_without_page=query.urlencode(),
         )
         return ctx

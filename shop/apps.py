@@ -11,7 +11,14 @@ class ShopConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from oscar.core.loading import get_model
 
+        from catalog.cards import cards_forget
         from shop.offers import forget_offer_state
+
+        # Purchase terms and price tiers are on every catalogue card (catalog.cards).
+        for model in (self.get_model("PurchaseTerms"), self.get_model("PriceTier")):
+            uid = f"catalogue-cards-{model.__name__}"
+            post_save.connect(cards_forget, sender=model, dispatch_uid=uid)
+            post_delete.connect(cards_forget, sender=model, dispatch_uid=f"{uid}-delete")
 
         for model in (get_model("offer", "ConditionalOffer"), get_model("voucher", "Voucher")):
             post_save.connect(
