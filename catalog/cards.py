@@ -21,6 +21,13 @@ Filter counts (the sidebar) depend on which products are listed, not on
 stock or prices; they are cached per filter under a second version number,
 replaced when products, stock records, categories or the names counted change.
 
+A visitor who is not signed in, has no basket and no pending message sees a
+listing page that is the same for every such visitor: the whole page is kept
+too, under the card keys of its products, both version numbers, the language
+and the address asked for, with placeholders for the CSRF token and the
+response's script nonce. Signed-in buyers get cached cards in a page rendered
+for them.
+
 Prices are the same for every buyer (shop.partner.strategy: volume tiers
 per stock record); a price per enterprise would have to join the key.
 """
@@ -42,6 +49,7 @@ CARD_TEMPLATE = "oscar/catalogue/partials/farm_product_card.html"
 CSRF_PLACEHOLDER = "csrf-placeholder-5d0c41e7"
 CARDS_VERSION_KEY = "catalogue:cards-version"
 FACETS_VERSION_KEY = "catalogue:facets-version"
+NONCE_PLACEHOLDER = "nonce-placeholder-93be07a2"
 CARD_SECONDS = 24 * 3600  # keys change with what they show; this only lets old ones go
 FACET_SECONDS = 3600
 
@@ -117,6 +125,44 @@ def catalogue_forget(**kwargs) -> None:
     facets_forget()
 
 
+def listing_versions() -> dict[str, str]:
+    """Both version numbers, in one cache round trip."""
+    return _versions([CARDS_VERSION_KEY, FACETS_VERSION_KEY])
+
+
+def visitor_page_key(request, card_keys: list[str], versions: dict[str, str]) -> str | None:
+    """The key of this listing page as every anonymous visitor sees it; None when the
+    page would show something of this visitor's own (a basket, a message)."""
+    from django.conf import settings
+    from django.contrib.messages import get_messages
+
+    if request.user.is_authenticated or request.method != "GET":
+        return None
+    if request.COOKIES.get(settings.OSCAR_BASKET_COOKIE_OPEN) or len(get_messages(request)):
+        return None
+    described = "|".join(
+        [
+            get_language() or "",
+            request.get_full_path(),
+            versions[CARDS_VERSION_KEY],
+            versions[FACETS_VERSION_KEY],
+            *card_keys,
+        ]
+    )
+    return "catalogue:page:" + hashlib.blake2b(described.encode(), digest_size=20).hexdigest()
+
+
+def visitor_page_personalise(request, html: str) -> str:
+    """The kept page with this response's CSRF token and script nonce."""
+    return html.replace(CSRF_PLACEHOLDER, get_token(request)).replace(
+        NONCE_PLACEHOLDER, str(request.csp_nonce)
+    )
+
+
+def visitor_page_keep(request, key: str, html: str) -> None:
+    cache.set(key, html.replace(str(request.csp_nonce), NONCE_PLACEHOLDER), CARD_SECONDS)
+
+
 def _card_key(version: str, language: str, row: dict, paired: bool) -> str:
     updated = row["product_updated"].timestamp() if row["product_updated"] else ""
     stamp = f"{updated}|{row['stock_stamp'] or ''}"
@@ -124,16 +170,23 @@ def _card_key(version: str, language: str, row: dict, paired: bool) -> str:
     return f"catalogue:card:{version}:{language}:{row['pk']}:{int(paired)}:{digest}"
 
 
-def cards_for_rows(request, rows: list[dict], paired_villages: frozenset[int]) -> list[CardRow]:
-    """Each row's card: from the cache, or rendered (in one batch of queries) and kept."""
-    from catalog.views import product_cards_render
-
+def card_keys(rows: list[dict], paired_villages: frozenset[int], version: str) -> list[str]:
     language = get_language() or ""
-    version = _versions([CARDS_VERSION_KEY])[CARDS_VERSION_KEY]
-    keys = [
+    return [
         _card_key(version, language, row, row["origin_village_id"] in paired_villages)
         for row in rows
     ]
+
+
+def cards_for_rows(
+    request, rows: list[dict], paired_villages: frozenset[int], keys: list[str] | None = None
+) -> list[CardRow]:
+    """Each row's card: from the cache, or rendered (in one batch of queries) and kept."""
+    from catalog.views import product_cards_render
+
+    if keys is None:
+        version = _versions([CARDS_VERSION_KEY])[CARDS_VERSION_KEY]
+        keys = card_keys(rows, paired_villages, version)
     found = cache.get_many(keys) if keys else {}
     missing = [row["pk"] for row, key in zip(rows, keys, strict=True) if key not in found]
     if missing:
@@ -166,9 +219,9 @@ def card_render(product) -> str:
     return get_template(CARD_TEMPLATE).render({"product": product, "csrf_token": CSRF_PLACEHOLDER})
 
 
-def facets_cached(filters, compute):
+def facets_cached(filters, compute, version: str | None = None):
     """The sidebar's counts for ``filters``, from the cache or ``compute()``."""
-    version = _versions([FACETS_VERSION_KEY])[FACETS_VERSION_KEY]
+    version = version or _versions([FACETS_VERSION_KEY])[FACETS_VERSION_KEY]
     described = repr(
         (
             filters.query,

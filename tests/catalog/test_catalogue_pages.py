@@ -164,7 +164,7 @@ def test_catalogue_page_costs_a_fixed_number_of_queries(client, demo_world, sett
     get(client, "/catalogue/", "en")  # warm the session and site caches
     with CaptureQueriesContext(connection) as queries:
         response = get(client, "/catalogue/", "en")
-    assert len(response.context["products"]) == page_size
+    assert response.content.decode().count('class="product_pod') == page_size  # a kept page
     assert len(queries) <= 15, [q["sql"][:120] for q in queries]
 
 
