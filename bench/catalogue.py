@@ -309,6 +309,8 @@ def benchmark(workdir: Path, options: Options) -> dict[str, object]:
 
     from django.db import connections
 
+    from loadtest.stats import cpu_calibration_ms
+
     queries = count_queries(OURS_PATH)
     oscar_queries = count_queries(OSCAR_PATH)
     connections.close_all()
@@ -338,6 +340,7 @@ def benchmark(workdir: Path, options: Options) -> dict[str, object]:
         "queries": queries,
         "oscar_queries": oscar_queries,
         "products_listed": oscar_listed,
+        "cpu_calibration_ms": cpu_calibration_ms(),  # the load harness's loop, this run
         "rounds": len(rounds),
     }
 
