@@ -27,7 +27,8 @@ How
        result for each page is the median of its per-round rates.
 
 The last line printed is one line of JSON, e.g.
-``{"bench": "catalogue", "ours_rps": ..., "oscar_rps": ..., "ratio": ..., "queries": ...}``.
+``{"bench": "catalogue", "ours_rps": ..., "oscar_rps": ..., "ratio": ..., "ours_ms": ...,
+"oscar_ms": ..., "queries": ...}`` (``*_ms``: the median time a page, 1000 / rate).
 Exit status 1 if Oscar's page lists no products (or not the same number as ours).
 
 Run from the project root:
@@ -303,6 +304,8 @@ def benchmark(workdir: Path, options: Options) -> dict[str, object]:
 
     from django.db import connections
 
+    from loadtest.stats import cpu_calibration_ms
+
     queries = count_queries(OURS_PATH)
     oscar_queries = count_queries(OSCAR_PATH)
     connections.close_all()
@@ -327,9 +330,12 @@ def benchmark(workdir: Path, options: Options) -> dict[str, object]:
         "ours_rps": round(ours_rps, 1),
         "oscar_rps": round(oscar_rps, 1),
         "ratio": round(ours_rps / oscar_rps, 2),
+        "ours_ms": round(1000 / ours_rps, 1),  # median ms a page, sequential requests
+        "oscar_ms": round(1000 / oscar_rps, 1),
         "queries": queries,
         "oscar_queries": oscar_queries,
         "products_listed": oscar_listed,
+        "cpu_calibration_ms": cpu_calibration_ms(),  # the load harness's loop, this run
         "rounds": len(rounds),
     }
 

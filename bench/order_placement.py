@@ -21,7 +21,9 @@ The last line printed is one line of JSON:
 with ``time_ratio`` and ``query_ratio`` = (100 lines) / (1 line). The issue asks
 for at most 10 for both; exit status 1 if either is above.
 
-Run from the project root: ``python bench/order_placement.py [--runs 5]``.
+Run from the project root: ``python bench/order_placement.py [--runs 5]``, with
+``REDIS_URL`` set to count the request as production runs it (``"broker": true``: the
+"order.placed" notifications are the worker's; the queued tasks are purged at the end).
 """
 
 from __future__ import annotations
@@ -204,13 +206,26 @@ def main() -> int:
             log(
                 f"{size:>3} lines: {results[size]['ms']:8.1f} ms  {results[size]['queries']:4d} queries"
             )
+    from django.conf import settings as final_settings
+
+    from loadtest.stats import cpu_calibration_ms
+
+    broker = not final_settings.CELERY_TASK_ALWAYS_EAGER
+    if broker:  # nobody consumes the notifications the orders published
+        from config.celery_app import app
+
+        app.control.purge()
     result = {
         "bench": "order_placement",
         "database": database,
+        # with a broker (REDIS_URL), as in production, the "order.placed" notifications
+        # run in the worker; without one they run inside the measured request too
+        "broker": broker,
         "time_ratio": round(results[100]["ms"] / results[1]["ms"], 2),
         "query_ratio": round(results[100]["queries"] / results[1]["queries"], 2),
         **{f"lines_{size}": results[size] for size in SIZES},
         "runs": args.runs,
+        "cpu_calibration_ms": cpu_calibration_ms(),  # the load harness's loop, this run
     }
     print(json.dumps(result))
     return 0 if result["time_ratio"] <= LIMIT and result["query_ratio"] <= LIMIT else 1

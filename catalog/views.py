@@ -6,13 +6,27 @@ search view that the forked search app mounts at /search/.
 """
 
 from django.conf import settings
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, TemplateView
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
 from oscar.core.loading import get_model
 
+from catalog.cards import (
+    CARDS_VERSION_KEY,
+    CSRF_PLACEHOLDER,
+    FACETS_VERSION_KEY,
+    card_keys,
+    card_rows,
+    cards_for_rows,
+    facets_cached,
+    listing_versions,
+    visitor_page_keep,
+    visitor_page_key,
+    visitor_page_personalise,
+)
 from catalog.forms import ProductFilterForm
 from catalog.selectors import ProductFilters, product_facets, product_list
 from catalog.weights import price_per_jin, price_per_kg
@@ -53,6 +67,16 @@ def attach_purchase_info(products, strategy, paired: frozenset[int] = frozenset(
         product.from_paired_village = product.origin_village_id in paired
 
 
+def product_cards_render(request, pks: list[int], paired: frozenset[int]) -> dict[int, str]:
+    """The cards of these products as HTML (catalog.cards), in a fixed number of queries."""
+    from catalog.cards import card_render
+
+    found = product_list(filters=ProductFilters(), paired_village_ids=paired).in_bulk(pks)
+    products = list(found.values())
+    attach_purchase_info(products, request.strategy, paired)
+    return {product.pk: card_render(product) for product in products}
+
+
 def product_cards(request, pks: list[int]) -> list:
     """Products as the catalogue's cards show them, in the order given, in a fixed number of queries."""
     paired = buyer_paired_village_ids(request)
@@ -76,13 +100,23 @@ class ProductListView(ListView):
         return self.filter_form.to_filters(category=self.category)
 
     def get_queryset(self):
+        """The listed products as card rows (catalog.cards): ids and what their cards' keys need."""
         self.filters = self.get_filters()
         self.paired = buyer_paired_village_ids(self.request)
-        return product_list(filters=self.filters, paired_village_ids=self.paired)
+        return card_rows(product_list(filters=self.filters, paired_village_ids=self.paired))
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        attach_purchase_info(ctx["products"], self.request.strategy, self.paired)
+        rows = list(ctx["products"])
+        versions = listing_versions()
+        keys = card_keys(rows, self.paired, versions[CARDS_VERSION_KEY])
+        self.page_key = visitor_page_key(self.request, keys, versions)
+        self.kept_page = cache.get(self.page_key) if self.page_key else None
+        if self.kept_page is not None:
+            return ctx  # rendered before for every visitor (render_to_response)
+        ctx["products"] = cards_for_rows(self.request, rows, self.paired, keys)
+        if self.page_key:
+            ctx["csrf_token"] = CSRF_PLACEHOLDER  # each response puts its own in
         query = self.request.GET.copy()
         query.pop("page", None)
         ctx.update(
@@ -90,10 +124,25 @@ class ProductListView(ListView):
             category=self.category,
             filters=self.filters,
             filter_form=self.filter_form,
-            facets=product_facets(filters=self.filters),
+            facets=facets_cached(
+                self.filters,
+                lambda: product_facets(filters=self.filters),
+                versions[FACETS_VERSION_KEY],
+            ),
             query_without_page=query.urlencode(),
         )
         return ctx
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.kept_page is not None:
+            return HttpResponse(visitor_page_personalise(self.request, self.kept_page))
+        response = super().render_to_response(context, **response_kwargs)
+        if self.page_key:
+            response.render()
+            html = response.content.decode()
+            visitor_page_keep(self.request, self.page_key, html)
+            response.content = visitor_page_personalise(self.request, html)
+        return response
 
 
 class CatalogueView(ProductListView):
@@ -112,12 +161,11 @@ class ProductCategoryView(ProductListView):
 
 
 class ProductSearchView(ProductListView):
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        if self.filters.query:
-            self.summary = _("Products matching “%(q)s”") % {"q": self.filters.query}
-            response.context_data["summary"] = self.summary
-        return response
+    def get_filters(self) -> ProductFilters:
+        filters = super().get_filters()
+        if filters.query:
+            self.summary = _("Products matching “%(q)s”") % {"q": filters.query}
+        return filters
 
 
 class ProductDetailView(OscarProductDetailView):

@@ -23,18 +23,26 @@ logger = logging.getLogger(__name__)
 def outbox_record(*, topic: str, payload: dict[str, int | str]) -> OutboxMessage:
     """Record an event inside the caller's transaction; it is published once that commits."""
     message = OutboxMessage.objects.create(topic=topic, payload=payload)
-    transaction.on_commit(lambda: outbox_publish(message_id=message.pk))
+    transaction.on_commit(lambda: outbox_publish(message_id=message.pk, recorded=message))
     return message
 
 
-def outbox_publish(*, message_id: int) -> bool:
-    """Send one task per handler still to do. False if the broker could not be reached."""
+def outbox_publish(*, message_id: int, recorded: OutboxMessage | None = None) -> bool:
+    """Send one task per handler still to do. False if the broker could not be reached.
+
+    ``recorded``: the message as this process has just recorded and committed it;
+    nothing has handled it yet (the relay waits a minute), so neither it nor its
+    deliveries are read again. A handler that did run finds its claim anyway.
+    """
     from outbox.tasks import outbox_handle_task
 
-    message = OutboxMessage.objects.filter(pk=message_id, handled_at__isnull=True).first()
-    if message is None:
-        return True
-    done = set(message.deliveries.values_list("handler", flat=True))
+    if recorded is not None:
+        message, done = recorded, set()
+    else:
+        message = OutboxMessage.objects.filter(pk=message_id, handled_at__isnull=True).first()
+        if message is None:
+            return True
+        done = set(message.deliveries.values_list("handler", flat=True))
     pending = [h for h in handlers_for(message.topic) if h.name not in done]
     OutboxMessage.objects.filter(pk=message.pk).update(
         published_at=timezone.now(), attempts=message.attempts + 1

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import F, Sum, Window
+from django.db.models import Exists, F, OuterRef, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -161,29 +161,41 @@ def _take_fifo(
     return shares, left
 
 
-@transaction.atomic
+class PaidLine(NamedTuple):
+    pk: int
+    stockrecord_id: int | None
+    quantity: int
+    line_price_incl_tax: Decimal
+    done: bool  # has its sale rows already
+
+
+@transaction.atomic(savepoint=False)  # inside a caller's transaction, no savepoint of its own
 def order_attribute(*, order_id: int) -> AttributionResult:
     """Attribute every line of a paid order (a second run writes nothing)."""
-    all_lines = list(
-        Line.objects.filter(order_id=order_id)
-        .only("pk", "stockrecord_id", "quantity", "line_price_incl_tax")
-        .order_by("pk")
-    )
     # Every writer of lots (intake, adjustments, imports, shipping, attribution,
     # reversals) locks the stock records first, in primary-key order; holding
     # those locks, the lots of these stock records cannot change under us, and
     # a second run of this function for the same order waits here, then sees
-    # the first run's rows.
-    _lock_stock_records({line.stockrecord_id for line in all_lines})
-    done = set(
-        Attribution.objects.filter(line__order_id=order_id, cause=PAYMENT).values_list(
-            "line_id", flat=True
-        )
+    # the first run's rows. One statement locks the order's stock records, one
+    # reads its lines with whether each is done.
+    list(
+        StockRecord.objects.select_for_update(of=("self",))
+        .filter(pk__in=Line.objects.filter(order_id=order_id).values("stockrecord_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     lines = [
         line
-        for line in all_lines
-        if line.pk not in done and line.stockrecord_id is not None and line.quantity > 0
+        for line in map(
+            PaidLine._make,
+            Line.objects.filter(order_id=order_id)
+            .annotate(
+                done=Exists(Attribution.objects.filter(line_id=OuterRef("pk"), cause=PAYMENT))
+            )
+            .order_by("pk")
+            .values_list("pk", "stockrecord_id", "quantity", "line_price_incl_tax", "done"),
+        )
+        if not line.done and line.stockrecord_id is not None and line.quantity > 0
     ]
     if not lines:
         return AttributionResult(lines=0, entries=0, units_short=0)

@@ -21,13 +21,14 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.order import utils as oscar_utils
 from oscar.core.loading import get_model
 
 from outbox.services import outbox_record
+from shop.offers import offer_state
 from shop.order.exceptions import ShortLine, StockShortage
 
 OrderNumberGenerator = oscar_utils.OrderNumberGenerator
@@ -100,7 +101,9 @@ class OrderCreator(oscar_utils.OrderCreator):
     # -- offers and vouchers: Oscar's own logic, unchanged ----------------------------------
 
     def _record_vouchers_and_offers(self, order, basket, user, shipping_method):
-        for voucher in basket.vouchers.select_for_update():
+        # While no voucher exists at all (shop.offers), no basket has one: no query for them.
+        vouchers_exist = offer_state()["vouchers"]
+        for voucher in basket.vouchers.select_for_update() if vouchers_exist else ():
             if not voucher.is_active():
                 basket.vouchers.remove(voucher)
             else:
@@ -118,7 +121,7 @@ class OrderCreator(oscar_utils.OrderCreator):
                 application["discount"] = shipping_discount
             self.create_discount_model(order, application)
             self.record_discount(application)
-        for voucher in basket.vouchers.all():
+        for voucher in basket.vouchers.all() if vouchers_exist else ():
             self.record_voucher_usage(order, voucher, user)
 
     # -- lines ------------------------------------------------------------------------------------
@@ -222,33 +225,40 @@ class OrderCreator(oscar_utils.OrderCreator):
     # -- analytics, in bulk instead of Oscar's per-line order_placed receiver --------------------
 
     def record_analytics(self, order, basket_lines, user) -> None:
+        """Oscar's purchase counters, one upsert per table (in key order, as concurrent
+        orders take the rows' locks alike)."""
         quantities: dict[int, int] = defaultdict(int)
         for line in basket_lines:
             quantities[line.product_id] += line.quantity
-        existing = list(ProductRecord.objects.filter(product_id__in=quantities))
-        for record in existing:
-            record.num_purchases = F("num_purchases") + quantities.pop(record.product_id)
-        if existing:
-            ProductRecord.objects.bulk_update(existing, ["num_purchases"])
-        if quantities:
-            ProductRecord.objects.bulk_create(
-                [ProductRecord(product_id=pk, num_purchases=n) for pk, n in quantities.items()],
-                ignore_conflicts=True,
-            )
-        if user is not None and user.is_authenticated:
-            updated = UserRecord.objects.filter(user=user).update(
-                num_orders=F("num_orders") + 1,
-                num_order_lines=F("num_order_lines") + len(basket_lines),
-                num_order_items=F("num_order_items") + sum(line.quantity for line in basket_lines),
-                total_spent=F("total_spent") + order.total_incl_tax,
-                date_last_order=order.date_placed,
-            )
-            if not updated:
-                UserRecord.objects.create(
-                    user=user,
-                    num_orders=1,
-                    num_order_lines=len(basket_lines),
-                    num_order_items=sum(line.quantity for line in basket_lines),
-                    total_spent=order.total_incl_tax,
-                    date_last_order=order.date_placed,
+        ops = connection.ops
+        products = ops.quote_name(ProductRecord._meta.db_table)
+        users = ops.quote_name(UserRecord._meta.db_table)
+        with connection.cursor() as cursor:
+            if quantities:
+                rows = sorted(quantities.items())
+                cursor.execute(
+                    f"INSERT INTO {products} AS t "
+                    "(product_id, num_views, num_basket_additions, num_purchases, score) "
+                    f"VALUES {', '.join(['(%s, 0, 0, %s, 0)'] * len(rows))} "
+                    "ON CONFLICT (product_id) DO UPDATE "
+                    "SET num_purchases = t.num_purchases + excluded.num_purchases",
+                    [value for row in rows for value in row],
+                )
+            if user is not None and user.is_authenticated:
+                cursor.execute(
+                    f"INSERT INTO {users} AS t (user_id, num_product_views, num_basket_additions, "
+                    "num_orders, num_order_lines, num_order_items, total_spent, date_last_order) "
+                    "VALUES (%s, 0, 0, 1, %s, %s, %s, %s) "
+                    "ON CONFLICT (user_id) DO UPDATE SET num_orders = t.num_orders + 1, "
+                    "num_order_lines = t.num_order_lines + excluded.num_order_lines, "
+                    "num_order_items = t.num_order_items + excluded.num_order_items, "
+                    "total_spent = t.total_spent + excluded.total_spent, "
+                    "date_last_order = excluded.date_last_order",
+                    [
+                        user.pk,
+                        len(basket_lines),
+                        sum(line.quantity for line in basket_lines),
+                        ops.adapt_decimalfield_value(order.total_incl_tax, 12, 2),
+                        ops.adapt_datetimefield_value(order.date_placed),
+                    ],
                 )

@@ -164,7 +164,7 @@ def test_catalogue_page_costs_a_fixed_number_of_queries(client, demo_world, sett
     get(client, "/catalogue/", "en")  # warm the session and site caches
     with CaptureQueriesContext(connection) as queries:
         response = get(client, "/catalogue/", "en")
-    assert len(response.context["products"]) == page_size
+    assert response.content.decode().count('class="product_pod') == page_size  # a kept page
     assert len(queries) <= 15, [q["sql"][:120] for q in queries]
 
 
@@ -192,11 +192,12 @@ def test_a_buyers_paired_village_comes_first_and_is_marked(client, demo_world):
     client.force_login(buyer)
     response = get(client, "/catalogue/?sort=price_asc", "zh-hans")
     products = list(response.context["products"])
-    paired = [p.origin_village.name == "上坪村" for p in products]
+    shangping = Village.objects.get(name="上坪村").pk
+    paired = [p.origin_village_id == shangping for p in products]
     assert paired == sorted(paired, reverse=True)  # 上坪村 first, then the rest by price
     assert sum(paired) == 4
     assert response.content.decode().count("farm-paired") == 4
-    rest = [p.unit_price_shown for p in products if p.origin_village.name != "上坪村"]
+    rest = [p.unit_price_shown for p in products if p.origin_village_id != shangping]
     assert rest == sorted(rest)
 
 
