@@ -29,6 +29,22 @@ def require_service(name: str, url: str) -> None:
     pytest.skip(message)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite tests run on a database file, as the demo does, not on one in memory.
+
+    Django hands its single in-memory connection to every thread of the live server,
+    so the browser's requests and Stripe's webhook, served side by side, would share
+    one connection and interleave their transactions ("no such savepoint"). On a
+    file each thread opens its own connection and waits its turn to write, as under
+    ``make run``.
+    """
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        path = tmp_path_factory.mktemp("sqlite") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
