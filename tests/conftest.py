@@ -1,9 +1,12 @@
+import datetime
 import os
 import socket
 import uuid
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 
 from shop.demo_world import demo_world_load
@@ -71,6 +74,20 @@ def _tasks_in_process():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = eager
+
+
+# 00:20 on New Year's Day in Shanghai: a new day, month and year there, still the old
+# year in UTC. Tests whose outcome depends on the date run at a known instant.
+NEW_YEAR_JUST_AFTER_MIDNIGHT = datetime.datetime(
+    2027, 1, 1, 0, 20, tzinfo=ZoneInfo("Asia/Shanghai")
+)
+
+
+@pytest.fixture
+def frozen_today():
+    """The clock starts at a known instant (and ticks on from it) for tests that read today."""
+    with time_machine.travel(NEW_YEAR_JUST_AFTER_MIDNIGHT, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture
