@@ -57,7 +57,10 @@ def _bind_request_id(task_id=None, task=None, **kwargs):
         or headers.get("request_id")
         or current_request_id()
     )
-    context = bound(request_id=request_id, task=task.name, task_id=task_id)
+    values = {"task": task.name, "task_id": task_id}
+    if request_id:
+        values["request_id"] = request_id
+    context = bound(**values)
     context.__enter__()
     _task_log_context[task_id] = context
 

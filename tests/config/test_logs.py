@@ -145,6 +145,23 @@ def test_a_task_sent_inside_a_request_carries_its_id_to_the_worker():
     assert current_request_id() is None
 
 
+def test_a_task_beat_started_has_no_request_id_key(json_lines):
+    class Request:
+        headers = None
+
+    class Task:
+        name = "outbox.relay"
+        request = Request()
+
+    _bind_request_id(task_id="t-2", task=Task())
+    try:
+        logging.getLogger("tests.beat").warning("periodic")
+    finally:
+        _unbind_request_id(task_id="t-2")
+    (line,) = [line for line in json_lines() if line.get("logger") == "tests.beat"]
+    assert line["task"] == "outbox.relay" and "request_id" not in line
+
+
 def test_an_eager_task_logs_with_the_request_id_and_leaves_it_bound(json_lines):
     from celery import shared_task
 
