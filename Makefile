@@ -4,19 +4,39 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: stripe-fake run demo install install-test test lint check browser worker prod backuptest bench loadtest faulttest messages clean
+.PHONY: stripe-fake run demo install install-test lock test lint check browser worker prod backuptest bench loadtest faulttest messages clean
 
-$(VENV)/.installed-run: pyproject.toml
+## Installs come from the lock files (exact versions, the same in CI and production),
+## then the project itself without resolving anything again. `make lock` refreshes them.
+LOCK_RUN  := requirements/run.txt
+LOCK_TEST := requirements/test.txt
+
+$(VENV)/.installed-run: pyproject.toml $(LOCK_RUN)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e .
+	$(PY) -m pip install -q -r $(LOCK_RUN)
+	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml
+$(VENV)/.installed-test: pyproject.toml $(LOCK_TEST)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[test]"
+	$(PY) -m pip install -q -r $(LOCK_TEST)
+	$(PY) -m pip install -q --no-deps -e .
 	touch $@ $(VENV)/.installed-run
+
+## Re-pin after changing dependencies in pyproject.toml: versions already pinned stay,
+## new ones are resolved for this Python. `make lock UPGRADE=1` moves every pin to the
+## newest version its range allows. The test set is resolved first; the run set is held
+## to the same versions.
+UPGRADE ?=
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(PY) -m piptools compile -q --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade)
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q "pip-tools>=7.4,<8"
+	$(PIP_COMPILE) --extra test -o $(LOCK_TEST) pyproject.toml
+	$(PIP_COMPILE) -c $(LOCK_TEST) -o $(LOCK_RUN) pyproject.toml
 
 install: $(VENV)/.installed-run
 install-test: $(VENV)/.installed-test

@@ -30,7 +30,9 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
 # Access log on standard output ("-") unless GUNICORN_ACCESS_LOG names a file
 # or is empty (off); errors on standard error.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# The access line ends with the request id the application answered with (X-Request-ID),
+# the same id its own log lines for that request carry.
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" request_id=%({x-request-id}o)s'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The proxy in front sets X-Forwarded-Proto; trust it only from these addresses.

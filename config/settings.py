@@ -6,6 +6,7 @@ Production (DEBUG=0) refuses to start without SECRET_KEY.
 """
 
 import os
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -13,6 +14,9 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403  (Oscar's settings, overridden below)
+
+from config.errors import errors_to_sentry
+from config.logs import logging_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -144,6 +148,7 @@ INSTALLED_APPS = [
 SITE_ID = 1
 
 MIDDLEWARE = [
+    "config.request_id.RequestIdMiddleware",  # first: every line of the request carries its id
     "config.middleware.RetryOnLostDatabaseMiddleware",  # outermost: repeats a whole request when safe
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -439,12 +444,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # request bodies other than files (Djan
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files are spooled to a temporary file
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 7000  # quick order posts 3 fields per row, up to 2,000 rows
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
 
 # --- Taibao -----------------------------------------------------------------
 
@@ -615,3 +614,28 @@ CELERY_BEAT_SCHEDULE["lot-sheets-pending-purge"] = {
     "task": "farmers.lot_sheets_pending_purge",
     "schedule": 600.0,
 }
+
+# --- Logs, health, errors (config/logs.py, config/health.py, config/errors.py) ---------------
+
+# One line per event with a timestamp and the request id; JSON when DEBUG is off.
+LOG_JSON = env_bool("LOG_JSON", not DEBUG)
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
+# Errors go to Sentry when SENTRY_DSN is set, otherwise by mail to ADMINS
+# ("Name <mail@example.org>, ..." or plain addresses, comma-separated).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+ADMINS = [parseaddr(entry) for entry in env_list("ADMINS")]
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", OSCAR_FROM_EMAIL)
+LOGGING_CONFIG = "config.logs.logging_configure"
+LOGGING = logging_settings(json=LOG_JSON, level=LOG_LEVEL, mail_admins=not SENTRY_DSN)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING too
+if SENTRY_DSN:
+    errors_to_sentry(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get(
+            "SENTRY_ENVIRONMENT", "production" if not DEBUG else "development"
+        ),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # monitors may ask over plain HTTP inside the network
+# /healthz answers 503 when a message has waited in the outbox longer than this.
+HEALTHZ_OUTBOX_MAX_AGE_SECONDS = int(os.environ.get("HEALTHZ_OUTBOX_MAX_AGE_SECONDS", "900"))

@@ -9,12 +9,14 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from catalog.views import HomeView
+from config.health import healthz
 from security.views import obtain_auth_token
 from shop import urls as shop_urls
 from shop.dashboard.team_home.views import TeamHomeView
 from shop.online import urls as online_urls
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),  # no login; for monitors and load balancers
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),  # not /admin/: see ADMIN_URL
     # REST API (token authentication), its OpenAPI schema and self-hosted docs.

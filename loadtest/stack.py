@@ -8,6 +8,7 @@ test suite (in this process). DEBUG is off, keys are throwaway ones.
 """
 
 import base64
+import json
 import os
 import secrets
 import shutil
@@ -349,7 +350,16 @@ class Stack:
         chained = ("During", "The above")
         found = []
         for n, line in enumerate(lines):
-            if line.startswith("Internal Server Error"):
+            if line.startswith("{"):  # a JSON line (DEBUG=0): the traceback is its "exception"
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue
+                event = str(entry.get("event", ""))
+                if event.startswith("Internal Server Error"):
+                    traceback = str(entry.get("exception", "")).splitlines()
+                    found.append(f"{event} — {_final_exception(traceback, chained)[:200]}")
+            elif line.startswith("Internal Server Error"):
                 found.append(f"{line} — {_final_exception(lines[n + 1 : n + 2000], chained)[:200]}")
         return found
 

@@ -1,9 +1,12 @@
+import datetime
 import os
 import socket
 import uuid
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 
 from demo.world import demo_world_load
@@ -27,6 +30,22 @@ def require_service(name: str, url: str) -> None:
     if IN_CI:
         pytest.fail(f"{message}; CI must run against real {name}")
     pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite tests run on a database file, as the demo does, not on one in memory.
+
+    Django hands its single in-memory connection to every thread of the live server,
+    so the browser's requests and Stripe's webhook, served side by side, would share
+    one connection and interleave their transactions ("no such savepoint"). On a
+    file each thread opens its own connection and waits its turn to write, as under
+    ``make run``.
+    """
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        path = tmp_path_factory.mktemp("sqlite") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)
 
 
 @pytest.fixture(autouse=True)
@@ -55,6 +74,20 @@ def _tasks_in_process():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = eager
+
+
+# 00:20 on New Year's Day in Shanghai: a new day, month and year there, still the old
+# year in UTC. Tests whose outcome depends on the date run at a known instant.
+NEW_YEAR_JUST_AFTER_MIDNIGHT = datetime.datetime(
+    2027, 1, 1, 0, 20, tzinfo=ZoneInfo("Asia/Shanghai")
+)
+
+
+@pytest.fixture
+def frozen_today():
+    """The clock starts at a known instant (and ticks on from it) for tests that read today."""
+    with time_machine.travel(NEW_YEAR_JUST_AFTER_MIDNIGHT, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture

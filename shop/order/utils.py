@@ -28,7 +28,7 @@ from oscar.apps.order import utils as oscar_utils
 from oscar.core.loading import get_model
 
 from outbox.services import outbox_record
-from shop.offers import offer_state
+from shop.offer.applicator import offer_state
 from shop.order.exceptions import ShortLine, StockShortage
 
 OrderNumberGenerator = oscar_utils.OrderNumberGenerator
@@ -101,7 +101,7 @@ class OrderCreator(oscar_utils.OrderCreator):
     # -- offers and vouchers: Oscar's own logic, unchanged ----------------------------------
 
     def _record_vouchers_and_offers(self, order, basket, user, shipping_method):
-        # While no voucher exists at all (shop.offers), no basket has one: no query for them.
+        # While no voucher exists at all (shop.offer.applicator), no basket has one: no query for them.
         vouchers_exist = offer_state()["vouchers"]
         for voucher in basket.vouchers.select_for_update() if vouchers_exist else ():
             if not voucher.is_active():

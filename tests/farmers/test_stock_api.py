@@ -144,6 +144,23 @@ def test_lots_list_is_mine_only(ours, theirs):
     assert [row["trace_code"] for row in response.json()["results"]] == ["OURS-1"]
     response = api_for(ours.user).get(f"/api/v1/lots/?stock_record={theirs.stock_record.pk}")
     assert response.json()["results"] == []
+    response = api_for(ours.user).get(f"/api/v1/lots/?stock_record={ours.stock_record.pk}")
+    assert [row["trace_code"] for row in response.json()["results"]] == ["OURS-1"]
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "0", "-3"])
+def test_a_stock_record_filter_that_is_not_an_id_is_a_400_in_both_languages(ours, value):
+    response = api_for(ours.user).get("/api/v1/lots/", {"stock_record": value})
+    assert response.status_code == 400
+    assert response.json()["stock_record"] == ["须为编号 / must be an id"]
+
+
+def test_the_lot_lists_filter_is_in_the_schema(client, db):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    lots = schema.json()["paths"]["/api/v1/lots/"]["get"]
+    (param,) = [p for p in lots["parameters"] if p["name"] == "stock_record"]
+    assert param["in"] == "query" and param["schema"]["type"] == "integer"
+    assert not param.get("required", False)
 
 
 def test_anonymous_and_buyers_are_refused(ours, db):

@@ -31,7 +31,7 @@ CENT = Decimal("0.01")
 
 
 @pytest.fixture
-def world():
+def world(frozen_today):
     return build_world()
 
 
