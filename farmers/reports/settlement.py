@@ -1,0 +1,431 @@
+"""农户结算 reads: owed, paid and balance per household and seller, to the fen.
+
+Owed is derived from three sources, never kept as a running figure:
+
+- lots on 收购 terms: the lot's farmgate amount, owed from its intake date;
+- lots on 代销 terms: the attribution ledger's household income of the lot
+  (farmgate value of the units paid for; reversals are negative rows),
+  owed when the row was written;
+- confirmed surplus returns (二次返利), owed from their confirmation.
+
+Paid is confirmed payout lines less their reversals; pending lines are money
+"in payment". Balance = owed − paid. A lot's terms are the most recent
+``SettlementTerms`` row effective on its intake day: the product's override
+first, else the seller's, else 收购.
+
+All sums are done by the database, grouped by (household, seller), in a few
+queries however long the ledger is.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from farmers.models import (
+    Attribution,
+    Lot,
+    PayoutLine,
+    PayoutReversal,
+    Seller,
+    SettlementTerms,
+    SurplusAllocation,
+    Terms,
+)
+from farmers.reports.ledger import day_start
+
+ZERO = Decimal("0.00")
+FAR_FUTURE = datetime.date(9999, 12, 31)
+Key = tuple[int, int]
+"""(household id, seller id)"""
+
+
+@dataclass
+class Balance:
+    household_id: int
+    seller_id: int
+    owed: Decimal = ZERO
+    paid: Decimal = ZERO
+    pending: Decimal = ZERO
+    oldest_unpaid: datetime.date | None = None
+
+    @property
+    def balance(self) -> Decimal:
+        return self.owed - self.paid
+
+    @property
+    def payable(self) -> Decimal:
+        """What a new batch may pay now: the balance less lines already in payment."""
+        return self.balance - self.pending
+
+    def age_days(self, today: datetime.date) -> int | None:
+        return (today - self.oldest_unpaid).days if self.oldest_unpaid else None
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local days, both inclusive; None is open-ended."""
+
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+
+
+ALL_TIME = Period()
+
+
+# --- terms -------------------------------------------------------------------
+
+
+def _terms_on(timeline: list[tuple[datetime.date, str]], day: datetime.date) -> str | None:
+    found = None
+    for start, terms in timeline:
+        if start <= day:
+            found = terms
+    return found
+
+
+@dataclass
+class TermsMap:
+    """Every terms row, read once; answers "which terms for this lot" and builds the SQL filter."""
+
+    partner_of: dict[int, int] = field(default_factory=dict)  # seller id → partner id
+    seller_of_partner: dict[int, int] = field(default_factory=dict)
+    seller_rows: dict[int, list] = field(default_factory=lambda: defaultdict(list))
+    product_rows: dict[int, list] = field(default_factory=lambda: defaultdict(list))
+    product_seller: dict[int, int] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> "TermsMap":
+        terms = cls()
+        for seller_id, partner_id in Seller.objects.values_list("pk", "partner_id"):
+            terms.partner_of[seller_id] = partner_id
+            terms.seller_of_partner[partner_id] = seller_id
+        for row in SettlementTerms.objects.order_by("effective_from").values(
+            "seller_id", "stock_record_id", "terms", "effective_from"
+        ):
+            if row["stock_record_id"]:
+                terms.product_rows[row["stock_record_id"]].append(
+                    (row["effective_from"], row["terms"])
+                )
+                terms.product_seller[row["stock_record_id"]] = row["seller_id"]
+            else:
+                terms.seller_rows[row["seller_id"]].append((row["effective_from"], row["terms"]))
+        return terms
+
+    def terms_for(self, *, seller_id: int, stock_record_id: int, day: datetime.date) -> str:
+        return (
+            _terms_on(self.product_rows.get(stock_record_id, []), day)
+            or _terms_on(self.seller_rows.get(seller_id, []), day)
+            or Terms.PURCHASE
+        )
+
+    def _consignment_spans(self, timeline: list) -> list[tuple[datetime.date, datetime.date]]:
+        """[start, end) day spans of a merged timeline that are consignment."""
+        spans = []
+        timeline = sorted(timeline)
+        for i, (start, terms) in enumerate(timeline):
+            end = timeline[i + 1][0] if i + 1 < len(timeline) else FAR_FUTURE
+            if terms == Terms.CONSIGNMENT and start < end:
+                spans.append((start, end))
+        return spans
+
+    def consignment_q(self, prefix: str = "") -> Q:
+        """Lots (through ``prefix``, e.g. "lot__") on consignment terms on their intake day."""
+        p = prefix
+        q = Q(pk__in=[])
+        for seller_id, rows in self.seller_rows.items():
+            overridden = [sr for sr, s in self.product_seller.items() if s == seller_id]
+            for start, end in self._consignment_spans(rows):
+                span = Q(
+                    **{
+                        f"{p}stock_record__partner_id": self.partner_of.get(seller_id),
+                        f"{p}received_on__gte": start,
+                        f"{p}received_on__lt": end,
+                    }
+                )
+                if overridden:
+                    span &= ~Q(**{f"{p}stock_record_id__in": overridden})
+                q |= span
+        for stock_record_id, rows in self.product_rows.items():
+            seller_rows = self.seller_rows.get(self.product_seller[stock_record_id], [])
+            # The product's own rows win from their first day; before it, the seller's apply.
+            first = min(start for start, _ in rows)
+            merged = [(s, t) for s, t in seller_rows if s < first] + rows
+            for start, end in self._consignment_spans(merged):
+                q |= Q(
+                    **{
+                        f"{p}stock_record_id": stock_record_id,
+                        f"{p}received_on__gte": start,
+                        f"{p}received_on__lt": end,
+                    }
+                )
+        return q
+
+
+# --- owed, paid, balances ------------------------------------------------------
+
+
+def _instant_range(period: Period, column: str) -> Q:
+    q = Q()
+    if period.since:
+        q &= Q(**{f"{column}__gte": day_start(period.since)})
+    if period.until:
+        q &= Q(**{f"{column}__lt": day_start(period.until + datetime.timedelta(days=1))})
+    return q
+
+
+def _day_range(period: Period, column: str) -> Q:
+    q = Q()
+    if period.since:
+        q &= Q(**{f"{column}__gte": period.since})
+    if period.until:
+        q &= Q(**{f"{column}__lte": period.until})
+    return q
+
+
+def _scope(
+    terms: TermsMap, *, seller_ids, household_ids, household_column: str, partner_column: str
+) -> Q:
+    q = Q()
+    if seller_ids is not None:
+        q &= Q(**{f"{partner_column}__in": [terms.partner_of.get(s) for s in seller_ids]})
+    if household_ids is not None:
+        q &= Q(**{f"{household_column}__in": list(household_ids)})
+    return q
+
+
+def owed_parts(
+    *,
+    seller_ids: Iterable[int] | None = None,
+    household_ids: Iterable[int] | None = None,
+    period: Period = ALL_TIME,
+    terms: TermsMap | None = None,
+) -> dict[str, dict[Key, Decimal]]:
+    """Owed per (household, seller), split by source: purchase, consignment, surplus."""
+    terms = terms or TermsMap.load()
+    seller_ids = list(seller_ids) if seller_ids is not None else None
+    household_ids = list(household_ids) if household_ids is not None else None
+    consignment = terms.consignment_q()
+    purchase = (
+        Lot.objects.filter(
+            _scope(
+                terms,
+                seller_ids=seller_ids,
+                household_ids=household_ids,
+                household_column="household_id",
+                partner_column="stock_record__partner_id",
+            ),
+            _day_range(period, "received_on"),
+        )
+        .exclude(consignment)
+        .values_list("household_id", "stock_record__partner_id")
+        .annotate(amount=Sum("farmgate_amount"))
+        .order_by()
+    )
+    sold = (
+        Attribution.objects.filter(
+            _scope(
+                terms,
+                seller_ids=seller_ids,
+                household_ids=household_ids,
+                household_column="household_id",
+                partner_column="lot__stock_record__partner_id",
+            ),
+            _instant_range(period, "created_at"),
+            terms.consignment_q("lot__"),
+        )
+        .values_list("household_id", "lot__stock_record__partner_id")
+        .annotate(amount=Sum("household_income"))
+        .order_by()
+    )
+    surplus = SurplusAllocation.objects.filter(
+        _instant_range(period, "surplus_return__confirmed_at"),
+        surplus_return__confirmed_at__isnull=False,
+    )
+    if seller_ids is not None:
+        surplus = surplus.filter(surplus_return__seller_id__in=seller_ids)
+    if household_ids is not None:
+        surplus = surplus.filter(household_id__in=household_ids)
+    parts: dict[str, dict[Key, Decimal]] = {"purchase": {}, "consignment": {}, "surplus": {}}
+    for name, rows in (("purchase", purchase), ("consignment", sold)):
+        if name == "consignment" and not terms.seller_rows and not terms.product_rows:
+            continue  # nothing is on consignment: skip the ledger scan
+        for household_id, partner_id, amount in rows:
+            key = (household_id, terms.seller_of_partner[partner_id])
+            parts[name][key] = parts[name].get(key, ZERO) + (amount or ZERO)
+    for household_id, seller_id, amount in (
+        surplus.values_list("household_id", "surplus_return__seller_id")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    ):
+        parts["surplus"][(household_id, seller_id)] = amount or ZERO
+    return parts
+
+
+def owed_totals(**kwargs) -> dict[Key, Decimal]:
+    totals: dict[Key, Decimal] = defaultdict(lambda: ZERO)
+    for part in owed_parts(**kwargs).values():
+        for key, amount in part.items():
+            totals[key] += amount
+    return dict(totals)
+
+
+def _line_scope(lines, *, seller_ids, household_ids, prefix: str = ""):
+    if seller_ids is not None:
+        lines = lines.filter(**{f"{prefix}seller_id__in": list(seller_ids)})
+    if household_ids is not None:
+        lines = lines.filter(**{f"{prefix}household_id__in": list(household_ids)})
+    return lines
+
+
+def paid_totals(
+    *,
+    seller_ids: Iterable[int] | None = None,
+    household_ids: Iterable[int] | None = None,
+    period: Period = ALL_TIME,
+) -> dict[Key, Decimal]:
+    """Confirmed payouts less their reversals, per (household, seller)."""
+    seller_ids = list(seller_ids) if seller_ids is not None else None
+    household_ids = list(household_ids) if household_ids is not None else None
+    totals: dict[Key, Decimal] = defaultdict(lambda: ZERO)
+    confirmed = _line_scope(
+        PayoutLine.objects.filter(
+            _instant_range(period, "settled_at"), status=PayoutLine.Status.CONFIRMED
+        ),
+        seller_ids=seller_ids,
+        household_ids=household_ids,
+    )
+    for household_id, seller_id, amount in (
+        confirmed.values_list("household_id", "seller_id").annotate(Sum("amount")).order_by()
+    ):
+        totals[(household_id, seller_id)] += amount
+    reversals = _line_scope(
+        PayoutReversal.objects.filter(_instant_range(period, "reversed_at")),
+        seller_ids=seller_ids,
+        household_ids=household_ids,
+        prefix="line__",
+    )
+    for household_id, seller_id, amount in (
+        reversals.values_list("line__household_id", "line__seller_id")
+        .annotate(Sum("amount"))
+        .order_by()
+    ):
+        totals[(household_id, seller_id)] -= amount
+    return dict(totals)
+
+
+def pending_totals(
+    *, seller_ids: Iterable[int] | None = None, household_ids: Iterable[int] | None = None
+) -> dict[Key, Decimal]:
+    pending = _line_scope(
+        PayoutLine.objects.filter(status=PayoutLine.Status.PENDING),
+        seller_ids=seller_ids,
+        household_ids=household_ids,
+    )
+    return {
+        (h, s): amount
+        for h, s, amount in pending.values_list("household_id", "seller_id")
+        .annotate(Sum("amount"))
+        .order_by()
+    }
+
+
+def balances(
+    *,
+    seller_ids: Iterable[int] | None = None,
+    household_ids: Iterable[int] | None = None,
+    with_age: bool = False,
+) -> list[Balance]:
+    """Every (household, seller) with anything owed, paid or in payment, sorted by key."""
+    seller_ids = list(seller_ids) if seller_ids is not None else None
+    household_ids = list(household_ids) if household_ids is not None else None
+    scope = {"seller_ids": seller_ids, "household_ids": household_ids}
+    owed = owed_totals(**scope)
+    paid = paid_totals(**scope)
+    pending = pending_totals(**scope)
+    rows = [
+        Balance(h, s, owed.get((h, s), ZERO), paid.get((h, s), ZERO), pending.get((h, s), ZERO))
+        for h, s in sorted(set(owed) | set(paid) | set(pending))
+    ]
+    if with_age:
+        balance_ages(rows)
+    return rows
+
+
+def balance_ages(rows: list[Balance]) -> None:
+    """Fill ``oldest_unpaid``: the day the oldest fen still unpaid became owed.
+
+    Payouts and reversals of sales settle the oldest amounts first, so the
+    unpaid fen are the newest ones owed: walking the days an amount became
+    owed from the oldest, the first day at which the running total passes
+    (all owed − balance) is the age's start.
+    """
+    open_rows = {(r.household_id, r.seller_id): r for r in rows if r.balance > 0}
+    if not open_rows:
+        return
+    terms = TermsMap.load()
+    households = {h for h, _ in open_rows}
+    sellers = {s for _, s in open_rows}
+    days: dict[Key, dict[datetime.date, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    partner_in = [terms.partner_of[s] for s in sellers]
+    lots = (
+        Lot.objects.filter(household_id__in=households, stock_record__partner_id__in=partner_in)
+        .exclude(terms.consignment_q())
+        .values_list("household_id", "stock_record__partner_id", "received_on")
+        .annotate(amount=Sum("farmgate_amount"))
+        .order_by()
+    )
+    sales = (
+        Attribution.objects.filter(
+            terms.consignment_q("lot__"),
+            household_id__in=households,
+            lot__stock_record__partner_id__in=partner_in,
+            kind=Attribution.Kind.SALE,
+        )
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("household_id", "lot__stock_record__partner_id", "day")
+        .annotate(amount=Sum("household_income"))
+        .order_by()
+    )
+    for rows_ in (lots, sales):
+        for household_id, partner_id, day, amount in rows_:
+            days[(household_id, terms.seller_of_partner[partner_id])][day] += amount
+    for household_id, seller_id, confirmed_at, amount in SurplusAllocation.objects.filter(
+        household_id__in=households,
+        surplus_return__seller_id__in=sellers,
+        surplus_return__confirmed_at__isnull=False,
+    ).values_list(
+        "household_id", "surplus_return__seller_id", "surplus_return__confirmed_at", "amount"
+    ):
+        days[(household_id, seller_id)][timezone.localtime(confirmed_at).date()] += amount
+    for key, row in open_rows.items():
+        per_day = days.get(key, {})
+        settled = sum(per_day.values(), ZERO) - row.balance
+        running = ZERO
+        for day in sorted(per_day):
+            running += per_day[day]
+            if running > settled:
+                row.oldest_unpaid = day
+                break
+
+
+def balances_by_household(
+    *, household_ids: Iterable[int] | None = None, seller_ids: Iterable[int] | None = None
+) -> dict[int, Balance]:
+    """Each household's balance over all its sellers (the team's view), oldest unpaid day kept."""
+    merged: dict[int, Balance] = {}
+    for row in balances(household_ids=household_ids, seller_ids=seller_ids, with_age=True):
+        total = merged.setdefault(row.household_id, Balance(row.household_id, 0))
+        total.owed += row.owed
+        total.paid += row.paid
+        total.pending += row.pending
+        if row.oldest_unpaid and (
+            total.oldest_unpaid is None or row.oldest_unpaid < total.oldest_unpaid
+        ):
+            total.oldest_unpaid = row.oldest_unpaid
+    return merged
