@@ -35,6 +35,11 @@ WORK_TEAM_PERMISSIONS = {
     "village": ["view"],
     "attribution": ["view"],
     "attributionshortfall": ["view", "change"],
+    # Household settlement: the team sees every batch and runs the town shop's payouts.
+    "payoutbatch": ["view", "add", "change"],
+    "payoutline": ["view", "change"],
+    "payee": ["view", "add", "change"],
+    "settlementslip": ["view", "add"],
 }
 
 

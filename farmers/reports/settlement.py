@@ -21,7 +21,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, Sum
 from django.db.models.functions import TruncDate
@@ -29,7 +29,9 @@ from django.utils import timezone
 
 from farmers.models import (
     Attribution,
+    Household,
     Lot,
+    Payee,
     PayoutLine,
     PayoutReversal,
     Seller,
@@ -37,7 +39,7 @@ from farmers.models import (
     SurplusAllocation,
     Terms,
 )
-from farmers.reports.ledger import day_start
+from farmers.reports.ledger import day_start, monitored_household_ids
 
 ZERO = Decimal("0.00")
 FAR_FUTURE = datetime.date(9999, 12, 31)
@@ -429,3 +431,109 @@ def balances_by_household(
         ):
             total.oldest_unpaid = row.oldest_unpaid
     return merged
+
+
+# --- what the pages show ---------------------------------------------------------------
+
+
+@dataclass
+class HouseholdBalance:
+    household: Household
+    balance: Balance
+    payee: Payee | None
+    monitored: bool = False
+
+    def age_days(self, today: datetime.date) -> int | None:
+        return self.balance.age_days(today)
+
+
+def settlement_sellers_for_user(*, user):
+    """Sellers whose payouts this user runs: their partner's staff, and the work team for the
+    town assistance shop (消费帮扶馆), which has no staff of its own."""
+    own = Q(partner__users=user)
+    if user.is_staff and user.has_perm("farmers.add_payoutbatch"):
+        own |= Q(kind=Seller.Kind.ASSISTANCE_SHOP)
+    return Seller.objects.filter(own).select_related("partner").distinct().order_by("partner__name")
+
+
+def seller_household_balances(*, seller: Seller) -> list[HouseholdBalance]:
+    """The seller's member households (and any other it owes), each with its balance and payee."""
+    rows = {r.household_id: r for r in balances(seller_ids=[seller.pk], with_age=True)}
+    ids = set(rows) | set(seller.memberships.values_list("household_id", flat=True))
+    households = Household.objects.filter(pk__in=ids).select_related("village").order_by("code")
+    payees = {p.household_id: p for p in Payee.objects.filter(household_id__in=ids)}
+    return [
+        HouseholdBalance(h, rows.get(h.pk) or Balance(h.pk, seller.pk), payees.get(h.pk))
+        for h in households
+    ]
+
+
+@dataclass
+class TeamSettlement:
+    owed: Decimal
+    paid: Decimal
+    balance: Decimal
+    households_owed: int
+    overdue_monitored: list[HouseholdBalance]
+    rows: list[HouseholdBalance]
+
+
+def team_settlement(*, today: datetime.date, overdue_days: int, limit: int = 200) -> TeamSettlement:
+    """Every household's unpaid balance over all sellers, oldest first; monitored ones overdue."""
+    merged = balances_by_household()
+    monitored = set(monitored_household_ids(day=today).values_list("household_id", flat=True))
+    open_ids = [h for h, b in merged.items() if b.balance > 0]
+    open_ids.sort(key=lambda h: (merged[h].oldest_unpaid or today, -merged[h].balance, h))
+    shown = open_ids[:limit]
+    overdue_ids = [
+        h for h in open_ids if h in monitored and (merged[h].age_days(today) or 0) > overdue_days
+    ]
+    wanted = set(shown) | set(overdue_ids)
+    households = Household.objects.filter(pk__in=wanted).select_related("village").in_bulk()
+    payees = {p.household_id: p for p in Payee.objects.filter(household_id__in=wanted)}
+
+    def row(h: int) -> HouseholdBalance:
+        return HouseholdBalance(households[h], merged[h], payees.get(h), h in monitored)
+
+    return TeamSettlement(
+        owed=sum((b.owed for b in merged.values()), ZERO),
+        paid=sum((b.paid for b in merged.values()), ZERO),
+        balance=sum((b.balance for b in merged.values()), ZERO),
+        households_owed=len(open_ids),
+        overdue_monitored=[row(h) for h in overdue_ids],
+        rows=[row(h) for h in shown],
+    )
+
+
+def paid_out_share(*, ledger_rows) -> Decimal:
+    """Of the household income in these ledger rows, how much households have been paid.
+
+    For each household and seller the rows reach, the confirmed payouts are
+    shared over what the seller owes the household in proportion: the rows'
+    household income × min(1, paid ÷ owed), to the fen. Buyers' figures read
+    this with the rows of their own purchases; it names no household.
+    """
+    per_key = {
+        (h, p): income
+        for h, p, income in ledger_rows.values_list("household_id", "lot__stock_record__partner_id")
+        .annotate(income=Sum("household_income"))
+        .order_by()
+        if income
+    }
+    if not per_key:
+        return ZERO
+    terms = TermsMap.load()
+    households = {h for h, _ in per_key}
+    sellers = {terms.seller_of_partner[p] for _, p in per_key}
+    scope = {"seller_ids": sellers, "household_ids": households}
+    owed = owed_totals(terms=terms, **scope)
+    paid = paid_totals(**scope)
+    total = ZERO
+    for (h, partner_id), income in per_key.items():
+        key = (h, terms.seller_of_partner[partner_id])
+        owed_here, paid_here = owed.get(key, ZERO), paid.get(key, ZERO)
+        if owed_here <= 0 or paid_here <= 0 or income <= 0:
+            continue
+        share = min(Decimal(1), paid_here / owed_here)
+        total += (income * share).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return total

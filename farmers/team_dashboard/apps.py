@@ -35,6 +35,7 @@ class TeamDashboardConfig(OscarDashboardConfig):
             *sales,
             path("monitored/", views.MonitoredHouseholdsView.as_view(), name="team-monitored"),
             path("pledges/", views.PledgesView.as_view(), name="team-pledges"),
+            path("settlement/", views.SettlementView.as_view(), name="team-settlement"),
             path("charts/", chart_views.SalesChartsView.as_view(), name="team-charts"),
             path(
                 "export/<slug:report>/",

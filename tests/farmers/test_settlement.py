@@ -385,3 +385,44 @@ def test_cash_needs_a_photo_of_the_signed_receipt(supply, staff):
     line.refresh_from_db()
     assert line.status == "confirmed" and line.receipt.name.endswith(".png")
     assert PayoutLine.objects.get().status == "confirmed"
+
+
+def test_the_slip_pdf_escapes_every_value_put_into_its_paragraphs():
+    from farmers.reports.slip_pdf import slip_pdf
+
+    nasty = "<b>黄&石生</i>"
+    figures = {
+        "household": nasty,
+        "household_code": nasty,
+        "village": nasty,
+        "seller": nasty,
+        "period_from": "2026-11-01",
+        "period_to": "2026-11-20",
+        "lots": [
+            {
+                "date": "2026-11-01",
+                "product": nasty,
+                "trace_code": nasty,
+                "units": 1,
+                "amount": "1.00",
+                "terms": "purchase",
+            }
+        ],
+        "units_sold": 1,
+        "opening_balance": "0.00",
+        "owed": {"purchase": "1.00", "consignment": "0.00", "surplus": "0.00", "total": "1.00"},
+        "payments": [
+            {
+                "date": "2026-11-02",
+                "method": nasty,
+                "account": nasty,
+                "reference": nasty,
+                "amount": "1.00",
+            }
+        ],
+        "paid": "1.00",
+        "balance": "0.00",
+    }
+    assert slip_pdf(
+        figures=figures, verification_code="<&>", verify_url="https://x/?a=1&b=<2>"
+    ).startswith(b"%PDF")
