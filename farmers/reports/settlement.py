@@ -83,6 +83,14 @@ ALL_TIME = Period()
 # --- terms -------------------------------------------------------------------
 
 
+def _day_span(prefix: str, start: datetime.date, end: datetime.date) -> dict:
+    """Lots received on start <= day < end (no upper bound for the open end)."""
+    span = {f"{prefix}received_on__gte": start}
+    if end != FAR_FUTURE:
+        span[f"{prefix}received_on__lt"] = end
+    return span
+
+
 def _terms_on(timeline: list[tuple[datetime.date, str]], day: datetime.date) -> str | None:
     found = None
     for start, terms in timeline:
@@ -146,8 +154,7 @@ class TermsMap:
                 span = Q(
                     **{
                         f"{p}stock_record__partner_id": self.partner_of.get(seller_id),
-                        f"{p}received_on__gte": start,
-                        f"{p}received_on__lt": end,
+                        **_day_span(p, start, end),
                     }
                 )
                 if overridden:
@@ -159,13 +166,7 @@ class TermsMap:
             first = min(start for start, _ in rows)
             merged = [(s, t) for s, t in seller_rows if s < first] + rows
             for start, end in self._consignment_spans(merged):
-                q |= Q(
-                    **{
-                        f"{p}stock_record_id": stock_record_id,
-                        f"{p}received_on__gte": start,
-                        f"{p}received_on__lt": end,
-                    }
-                )
+                q |= Q(**{f"{p}stock_record_id": stock_record_id, **_day_span(p, start, end)})
         return q
 
 
