@@ -343,12 +343,17 @@ def balances(
     seller_ids: Iterable[int] | None = None,
     household_ids: Iterable[int] | None = None,
     with_age: bool = False,
+    owed_until: datetime.date | None = None,
 ) -> list[Balance]:
-    """Every (household, seller) with anything owed, paid or in payment, sorted by key."""
+    """Every (household, seller) with anything owed, paid or in payment, sorted by key.
+
+    ``owed_until`` counts only what became owed up to the end of that day (a
+    month-end cut-off); payments count whenever they were made.
+    """
     seller_ids = list(seller_ids) if seller_ids is not None else None
     household_ids = list(household_ids) if household_ids is not None else None
     scope = {"seller_ids": seller_ids, "household_ids": household_ids}
-    owed = owed_totals(**scope)
+    owed = owed_totals(period=Period(None, owed_until), **scope)
     paid = paid_totals(**scope)
     pending = pending_totals(**scope)
     rows = [

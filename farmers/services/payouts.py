@@ -15,6 +15,7 @@ household and seller.
 """
 
 import csv
+import datetime
 import io
 import re
 from collections import defaultdict
@@ -90,13 +91,19 @@ def payout_batch_create(
     household_ids: Iterable[int] | None = None,
     purpose: str = "",
     created_by=None,
+    owed_until: datetime.date | None = None,
 ) -> BatchCreated:
     """A batch paying each chosen household (all with a balance by default) its balance.
 
     Households in another open batch of the seller are left out; so are
     households without payee details (listed in the result). Naming a
-    household that cannot be paid is refused.
+    household that cannot be paid is refused. ``owed_until`` pays only what
+    was owed by the end of that day (e.g. last month's deliveries).
     """
+    if owed_until is not None and owed_until > timezone.localdate():
+        raise SettlementError(
+            "截止日期不能在将来", "Owed until: cannot be in the future", field="owed_until"
+        )
     chosen = None if household_ids is None else sorted({int(h) for h in household_ids})
     purpose = (purpose or "").strip() or _default_purpose(seller)
     if len(purpose) > 64:
@@ -106,7 +113,7 @@ def payout_batch_create(
     with transaction.atomic():
         if LOCK_BATCH_CREATION:
             Seller.objects.select_for_update().get(pk=seller.pk)
-        rows = balances(seller_ids=[seller.pk], household_ids=chosen)
+        rows = balances(seller_ids=[seller.pk], household_ids=chosen, owed_until=owed_until)
         _after_balances_read()
         payable = {r.household_id: r for r in rows if r.balance > 0 and not r.pending}
         if chosen is not None:
