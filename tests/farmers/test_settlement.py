@@ -426,3 +426,23 @@ def test_the_slip_pdf_escapes_every_value_put_into_its_paragraphs():
     assert slip_pdf(
         figures=figures, verification_code="<&>", verify_url="https://x/?a=1&b=<2>"
     ).startswith(b"%PDF")
+
+
+def test_a_batch_can_pay_only_what_was_owed_by_a_cut_off_day(supply, staff):
+    a = supply.households[0]
+    receive(supply, a, 10, "100.00", day=datetime.date(2026, 10, 15))
+    receive(supply, a, 10, "40.00", day=datetime.date(2026, 11, 5))
+    created = payout_batch_create(
+        seller=supply.seller, created_by=staff, owed_until=datetime.date(2026, 10, 31)
+    )
+    assert created.total == Decimal("100.00")
+    payout_line_confirm(line=created.batch.lines.get(), reference="OCT", settled_by=staff)
+    assert owed(supply)[(a.pk, supply.seller.pk)] == (
+        Decimal("140.00"),
+        Decimal("100.00"),
+        Decimal("40.00"),
+    )
+    with pytest.raises(SettlementError):
+        payout_batch_create(
+            seller=supply.seller, created_by=staff, owed_until=datetime.date(2026, 12, 1)
+        )
