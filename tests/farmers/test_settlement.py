@@ -446,3 +446,19 @@ def test_a_batch_can_pay_only_what_was_owed_by_a_cut_off_day(supply, staff):
         payout_batch_create(
             seller=supply.seller, created_by=staff, owed_until=datetime.date(2026, 12, 1)
         )
+
+
+def test_the_registers_audited_reveal_shows_the_payee_account_not_the_phone(client, supply, staff):
+    from django.urls import reverse
+
+    from farmers.services.households import household_personal_data_set
+
+    a = supply.households[0]
+    household_personal_data_set(household=a, phone="13812345678")
+    team = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(team)
+    url = reverse("household-register:register-household-reveal", kwargs={"pk": a.pk})
+    response = client.post(url, {"field": "payee_account", "reason": "银行退回，核对卡号"})
+    text = response.content.decode()
+    assert CARDS[0] in text and "13812345678" not in text
+    assert PersonalDataReveal.objects.get().field == "payee_account"

@@ -227,10 +227,7 @@ def test_the_team_sees_every_balance_and_overdue_monitored_households_flagged(
     assert ours.households[0].code in overdue and ours.households[1].code not in overdue
     assert theirs.households[0].code in page  # another seller's household, in payment
     monitored = client.get(reverse("team-dashboard:team-monitored")).content.decode()
-    assert (
-        "team-overdue-flag" in monitored
-        and "1 household owed money for more than 30 days" in monitored
-    )
+    assert "team-overdue-flag" in monitored and "1 户监测户待付超过 30 天" in monitored
     home = client.get(reverse("dashboard:index")).content.decode()
     assert "team-home-overdue" in home and ours.households[0].code in home
     # Seller staff never reach the team's page.
