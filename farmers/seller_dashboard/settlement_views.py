@@ -190,7 +190,10 @@ class BatchDetailView(BatchMixin, TemplateView):
         return super().get_context_data(
             batch=self.batch,
             lines=self.batch.lines.select_related("household__village", "reversal"),
-            figures=payouts.batch_figures(self.batch),
+            figures={
+                PayoutLine.Status(status).label: figure
+                for status, figure in payouts.batch_figures(self.batch).items()
+            },
             result_form=forms.ResultFileForm(),
             **kwargs,
         )
