@@ -520,6 +520,10 @@ OSCAR_DASHBOARD_NAVIGATION = [
             {"label": _("Adjustments"), "url_name": "seller-dashboard:seller-adjustment-list"},
             {"label": _("Import a lot sheet"), "url_name": "seller-dashboard:seller-lot-import"},
             {"label": _("Member households"), "url_name": "seller-dashboard:seller-member-list"},
+            {
+                "label": _("Settlement and payouts"),
+                "url_name": "seller-dashboard:seller-settlement-index",
+            },
         ],
     },
 ]
@@ -543,6 +547,7 @@ OSCAR_DASHBOARD_NAVIGATION = [
             {"label": _("Per enterprise"), "url_name": "team-dashboard:team-sales-enterprise"},
             {"label": _("Monitored households"), "url_name": "team-dashboard:team-monitored"},
             {"label": _("Pairing pledges"), "url_name": "team-dashboard:team-pledges"},
+            {"label": _("Household settlement"), "url_name": "team-dashboard:team-settlement"},
             {"label": _("Sales charts"), "url_name": "team-dashboard:team-charts"},
             {"label": _("My exports"), "url_name": "team-dashboard:team-export-list"},
         ],
@@ -639,3 +644,7 @@ if SENTRY_DSN:
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # monitors may ask over plain HTTP inside the network
 # /healthz answers 503 when a message has waited in the outbox longer than this.
 HEALTHZ_OUTBOX_MAX_AGE_SECONDS = int(os.environ.get("HEALTHZ_OUTBOX_MAX_AGE_SECONDS", "900"))
+
+# Household settlement (farmers: settlement terms, payee details, payout batches, slips).
+# A monitored household owed money for longer than this many days is flagged to the team.
+TAIBAO_PAYOUT_OVERDUE_DAYS = int(os.environ.get("TAIBAO_PAYOUT_OVERDUE_DAYS", "30"))

@@ -34,6 +34,8 @@ urlpatterns = [
     path("dashboard/team/", apps.get_app_config("team_dashboard").urls),
     # The buyer side (quick order, enterprise pages) and the work team's bank transfers.
     path("dashboard/transfers/", include(shop_urls.dashboard_urlpatterns)),
+    # Households' settlement slips: the public verification page of a slip's code.
+    path("", include("farmers.settlement_urls")),
     # Enterprises' assistance statements and their public verification page.
     path("", include("shop.statements.urls")),
     path("", include("shop.urls")),

@@ -18,3 +18,14 @@ class SupplyError(PermanentError):
 
 class StockError(SupplyError):
     pass
+
+
+class SettlementError(SupplyError):
+    """A refusal of a settlement change (terms, payee, payout, surplus); nothing was changed.
+
+    ``problems`` lists every row's problem when a whole file is refused.
+    """
+
+    def __init__(self, zh: str, en: str, *, field: str | None = None, problems=()):
+        super().__init__(zh, en, field=field)
+        self.problems = list(problems)

@@ -14,6 +14,21 @@ from farmers.models.households import (
     PersonalDataReveal,
 )
 from farmers.models.sellers import Membership, Seller
+from farmers.models.settlement import (
+    LotDisposal,
+    Payee,
+    PayeeChange,
+    PayMethod,
+    PayoutBatch,
+    PayoutFileDownload,
+    PayoutLine,
+    PayoutReversal,
+    SettlementSlip,
+    SettlementTerms,
+    SurplusAllocation,
+    SurplusReturn,
+    Terms,
+)
 from farmers.models.stock import AdjustmentLot, Lot, LotImport, LotShipment, StockAdjustment
 
 __all__ = [
@@ -23,15 +38,28 @@ __all__ = [
     "Household",
     "LedgerMonth",
     "Lot",
+    "LotDisposal",
     "LotImport",
     "LotShipment",
     "Membership",
     "MonitoringCategory",
     "MonitoringPeriod",
     "OrderReach",
+    "PayMethod",
+    "Payee",
+    "PayeeChange",
+    "PayoutBatch",
+    "PayoutFileDownload",
+    "PayoutLine",
+    "PayoutReversal",
     "PersonalDataReveal",
     "Seller",
+    "SettlementSlip",
+    "SettlementTerms",
     "StockAdjustment",
+    "SurplusAllocation",
+    "SurplusReturn",
+    "Terms",
     "Town",
     "Village",
 ]

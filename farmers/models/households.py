@@ -121,6 +121,7 @@ class PersonalDataReveal(models.Model):
     class Field(models.TextChoices):
         ID_NUMBER = "id_number", _("ID number")
         PHONE = "phone", _("phone")
+        PAYEE_ACCOUNT = "payee_account", _("payee account")
 
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="personal_data_reveals"

@@ -8,6 +8,7 @@ from farmers.models import (
     Household,
     MonitoringCategory,
     MonitoringPeriod,
+    Payee,
     PersonalDataReveal,
     Seller,
     Village,
@@ -196,6 +197,13 @@ class RevealForm(forms.Form):
             )
         if household.has_phone:
             choices.append((PersonalDataReveal.Field.PHONE, PersonalDataReveal.Field.PHONE.label))
+        if Payee.objects.filter(household=household).exclude(account_encrypted="").exists():
+            choices.append(
+                (
+                    PersonalDataReveal.Field.PAYEE_ACCOUNT,
+                    PersonalDataReveal.Field.PAYEE_ACCOUNT.label,
+                )
+            )
         self.fields["field"].choices = choices
         if len(choices) == 1:
             self.fields["field"].initial = choices[0][0]

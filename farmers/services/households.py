@@ -157,6 +157,10 @@ def household_personal_data_reveal(*, household: Household, field: str, reason: 
         raise _refuse("field", "无此字段", "Field: unknown field", "field_unknown")
     if not user.has_perm("farmers.reveal_personal_data"):
         raise PermissionDenied("farmers.reveal_personal_data")
+    if field == PersonalDataReveal.Field.PAYEE_ACCOUNT:  # household settlement's payee details
+        from farmers.services.settlement import payee_account_reveal
+
+        return payee_account_reveal(household=household, reason=reason, user=user)
     PersonalDataReveal.objects.create(
         household=household, field=field, reason=reason, revealed_by=user
     )

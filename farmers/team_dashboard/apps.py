@@ -41,6 +41,7 @@ class TeamDashboardConfig(OscarDashboardConfig):
             *sales,
             path("monitored/", views.MonitoredHouseholdsView.as_view(), name="team-monitored"),
             *(path(page.route, page.view, name=page.name) for page in PAGES.values()),
+            path("settlement/", views.SettlementView.as_view(), name="team-settlement"),
             path("charts/", chart_views.SalesChartsView.as_view(), name="team-charts"),
             path(
                 "export/<slug:report>/",

@@ -2,12 +2,14 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from farmers.models import AttributionShortfall
+from farmers.models import AttributionShortfall, PayoutBatch
 from farmers.reports.monitored import monitored_households_income
 from farmers.reports.sales import DIMENSIONS, sales_report_page, sales_totals
+from farmers.reports.settlement import balances_by_household, team_settlement
 from farmers.team_dashboard.forms import ReportFilterForm
 from outbox.services import outbox_stuck
 
@@ -136,10 +138,39 @@ class MonitoredHouseholdsView(TemplateView):
         form = ReportFilterForm(self.request.GET or None)
         village = form.filters().village_id
         rows = monitored_households_income(threshold=threshold, village_id=village)
+        today = timezone.localdate()
+        overdue_days = settings.TAIBAO_PAYOUT_OVERDUE_DAYS
+        unpaid = balances_by_household(household_ids=[row.pk for row in rows])
+        settled = []
+        for row in rows:
+            balance = unpaid.get(row.pk)
+            age = balance.age_days(today) if balance and balance.balance > 0 else None
+            settled.append((row, balance, age, age is not None and age > overdue_days))
         return super().get_context_data(
             form=form,
-            rows=rows,
+            rows=settled,
             threshold=threshold,
             flagged=sum(1 for row in rows if row.flagged),
+            overdue=sum(1 for *_rest, late in settled if late),
+            overdue_days=overdue_days,
+            **kwargs,
+        )
+
+
+class SettlementView(TemplateView):
+    """农户结算 for the team: every household's unpaid balance and its age; all sellers' batches."""
+
+    template_name = "farmers/team_dashboard/settlement.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        overdue_days = settings.TAIBAO_PAYOUT_OVERDUE_DAYS
+        summary = team_settlement(today=today, overdue_days=overdue_days)
+        for row in [*summary.rows, *summary.overdue_monitored]:
+            row.age = row.age_days(today)
+        return super().get_context_data(
+            summary=summary,
+            overdue_days=overdue_days,
+            batches=PayoutBatch.objects.select_related("seller__partner")[:50],
             **kwargs,
         )

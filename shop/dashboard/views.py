@@ -5,10 +5,12 @@ The dashboard app is forked here (``shop.dashboard``), so Oscar's
 is still Oscar's. Platform staff get Oscar's page and figures unchanged.
 """
 
+from django.conf import settings
 from django.utils import timezone
 from oscar.apps.dashboard import views
 from oscar.apps.dashboard.nav import default_access_fn
 
+from farmers.reports.settlement import team_settlement
 from farmers.selectors import low_stock_records_for_user
 from shop.dashboard.orders.selectors import is_seller_staff_only
 from shop.dashboard.selectors import seller_home
@@ -46,4 +48,15 @@ class IndexView(views.IndexView):
         if is_seller_staff_only(user):
             # Oscar's figures sum whole orders, customers and baskets: none of them theirs.
             return {"seller_home": seller_home(user=user, now=timezone.now())}
-        return super().get_stats()
+        stats = super().get_stats()
+        if user.has_perm("farmers.view_payoutbatch"):
+            # The work team's first question: has every household been paid what it is owed?
+            today = timezone.localdate()
+            summary = team_settlement(
+                today=today, overdue_days=settings.TAIBAO_PAYOUT_OVERDUE_DAYS, limit=1
+            )
+            for row in [*summary.rows, *summary.overdue_monitored]:
+                row.age = row.age_days(today)
+            stats["team_settlement"] = summary
+            stats["overdue_days"] = settings.TAIBAO_PAYOUT_OVERDUE_DAYS
+        return stats

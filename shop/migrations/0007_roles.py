@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("farmers", "0006_ledger_summary"),
+        ("farmers", "0007_settlement"),
         ("online_payments", "0001_initial"),
         ("partner", "0007_partneraddress_code"),
         ("shop", "0006_notification_email_pending"),

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from farmers.masking import mask_name
 from farmers.reports.ledger import ReportFilters, ledger_rows, monitored_household_ids
+from farmers.reports.settlement import paid_out_share
 from shop.models import Enterprise
 
 ZERO = Decimal("0.00")
@@ -46,6 +47,7 @@ class Impact:
     units: int = 0
     sales_amount: Decimal = ZERO
     household_income: Decimal = ZERO
+    paid_out: Decimal = ZERO  # of the household income, confirmed payouts (farmers' settlement)
     households: list[HouseholdReached] = field(default_factory=list)
     villages: list[VillageReached] = field(default_factory=list)
     products: list[ProductBought] = field(default_factory=list)
@@ -78,7 +80,7 @@ def _impact(rows: QuerySet, *, as_of: datetime.date) -> Impact:
         .filter(household_id__in=[r["household_id"] for r in per_household])
         .values_list("household_id", flat=True)
     )
-    impact = Impact()
+    impact = Impact(paid_out=paid_out_share(ledger_rows=rows))
     villages: dict[str, list] = {}
     for row in per_household:
         impact.units += row["units"]

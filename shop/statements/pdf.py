@@ -60,7 +60,9 @@ def statement_pdf(*, figures: dict, verification_code: str, verify_url: str) -> 
         Paragraph(
             f"期间内该企业通过太保消费帮扶馆采购农产品 {figures['units']} 件，"
             f"金额 {_yuan(figures['sales_amount'])}，其中农户收购收入 "
-            f"{_yuan(figures['household_income'])}；惠及农户 {figures['households_reached']} 户，"
+            f"{_yuan(figures['household_income'])}"
+            + (f"，其中已兑付给农户 {_yuan(figures['paid_out'])}" if "paid_out" in figures else "")
+            + f"；惠及农户 {figures['households_reached']} 户，"
             f"其中防返贫监测对象 {figures['monitored_reached']} 户。",
             body,
         ),

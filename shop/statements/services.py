@@ -38,6 +38,7 @@ def statement_figures(
         "units": impact.units,
         "sales_amount": str(impact.sales_amount),
         "household_income": str(impact.household_income),
+        "paid_out": str(impact.paid_out),
         "households_reached": impact.households_reached,
         "monitored_reached": impact.monitored_reached,
         "villages": [

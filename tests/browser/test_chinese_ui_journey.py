@@ -5,8 +5,8 @@ import re
 
 import pytest
 from oscar.core.loading import get_model
-from shop.demo_history import demo_history_load
 
+from demo.history import demo_history_load
 from tests.browser.journeys import screenshot, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

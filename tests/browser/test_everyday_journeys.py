@@ -5,8 +5,8 @@ import datetime
 import pytest
 import time_machine
 from oscar.core.loading import get_model
-from shop.demo_history import demo_history_load
 
+from demo.history import demo_history_load
 from shop.order.models import Order, PaymentStatus
 from tests.browser.journeys import screenshot, sign_in
 

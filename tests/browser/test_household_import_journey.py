@@ -4,12 +4,12 @@ import datetime
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
-from farmers.demo_personal_data import demo_id_number, work_team_permissions_grant
-from farmers.factories import VillageFactory
 from oscar.test.factories import UserFactory
 
-from farmers.models import WORK_TEAM_GROUP, Household
+from demo.personal_data import demo_id_number
+from farmers.models import Household
+from shop.roles import WORK_TEAM, role_assign
+from testing.factories import VillageFactory
 from tests.sheets.builders import xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,11 +38,10 @@ def test_team_imports_the_household_list(page, live_server, settings, tmp_path):
     }
     VillageFactory(name="上坪村")
     VillageFactory(name="沙坪村")
-    work_team_permissions_grant()
     user = UserFactory(is_staff=True, email="team-import@taibao.example")
     user.set_password("import-list-2026")
     user.save()
-    user.groups.add(Group.objects.get(name=WORK_TEAM_GROUP))
+    role_assign(user=user, role=WORK_TEAM)
     sheet = tmp_path / "花名册.xlsx"
     id_a = demo_id_number(datetime.date(1968, 2, 3), 456)
     sheet.write_bytes(

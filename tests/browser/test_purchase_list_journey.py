@@ -34,7 +34,7 @@ LIST = xlsx(
 def test_buyer_uploads_a_purchase_list_with_a_title_and_departments(
     page, live_server, settings, tmp_path
 ):
-    from shop.demo_world import demo_world_load
+    from demo.world import demo_world_load
 
     settings.MEDIA_ROOT = tmp_path / "media"
     demo_world_load()

@@ -10,12 +10,12 @@ from django.db import connection
 from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from farmers.factories import SellerFactory, VillageFactory
 from oscar.core.loading import get_model
 from oscar.test.factories import ProductFactory
 
 from catalog.cards import CSRF_PLACEHOLDER, NONCE_PLACEHOLDER
 from shop.models import PairingAgreement, PriceTier, PurchaseTerms
+from testing.factories import SellerFactory, VillageFactory
 from tests.shop.conftest import make_buyer, make_enterprise
 
 StockRecord = get_model("partner", "StockRecord")

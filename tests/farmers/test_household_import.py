@@ -4,19 +4,19 @@ import datetime
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from farmers.demo_personal_data import demo_id_number, work_team_permissions_grant
-from farmers.factories import HouseholdFactory, VillageFactory
 from oscar.test.factories import UserFactory
 
+from demo.personal_data import demo_id_number
 from farmers.crypto import field_decrypt
-from farmers.models import WORK_TEAM_GROUP, Household, MonitoringCategory
+from farmers.models import Household, MonitoringCategory
 from farmers.services.household_import import (
     HouseholdSheetRejected,
     household_sheet_check,
     household_sheet_import,
 )
+from shop.roles import WORK_TEAM, role_assign
+from testing.factories import HouseholdFactory, VillageFactory
 from tests.sheets.builders import xlsx
 
 pytestmark = pytest.mark.usefixtures("frozen")
@@ -160,9 +160,8 @@ def test_the_team_previews_and_commits_through_the_dashboard(client, villages, s
             "OPTIONS": {"location": str(tmp_path / "private")},
         },
     }
-    work_team_permissions_grant()
     user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=WORK_TEAM_GROUP))
+    role_assign(user=user, role=WORK_TEAM)
     client.force_login(user)
     upload = SimpleUploadedFile("花名册.xlsx", register_list(ROW_A, ROW_B))
     response = client.post("/dashboard/households/import/", {"sheet": upload})

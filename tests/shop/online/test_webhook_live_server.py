@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 
 from shop.online.models import StripeEvent
-from tests.shop.online.fake_stripe import event_payload, signature_header
+from testing.fake_stripe import event_payload, signature_header
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
