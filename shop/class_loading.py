@@ -13,6 +13,20 @@ from oscar.core.loading import default_class_loader
 OVERRIDES = {
     ("offer.applicator", "Applicator"): "shop.offers.Applicator",
     ("dashboard.views", "IndexView"): "shop.dashboard.home.views.IndexView",
+    # CSV reports: every cell through security.formulas (shop/dashboard/reports.py)
+    **{
+        (label, name): f"shop.dashboard.reports.{name}"
+        for label, name in (
+            ("order.reports", "OrderReportGenerator"),
+            ("analytics.reports", "ProductReportGenerator"),
+            ("analytics.reports", "UserReportGenerator"),
+            ("basket.reports", "OpenBasketReportGenerator"),
+            ("basket.reports", "SubmittedBasketReportGenerator"),
+            ("offer.reports", "OfferReportGenerator"),
+            ("voucher.reports", "VoucherReportGenerator"),
+            ("dashboard.offers.reports", "OrderDiscountCSVFormatter"),
+        )
+    },
 }
 
 

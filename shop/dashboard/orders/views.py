@@ -19,6 +19,7 @@ from oscar.core.loading import get_model
 from oscar.views import sort_queryset
 
 from money.split import FEN
+from security.formulas import neutralise_cell
 from shop.dashboard.orders.forms import SellerOrderSearchForm
 from shop.dashboard.orders.selectors import (
     is_seller_staff_only,
@@ -81,7 +82,8 @@ class OrderListView(views.OrderListView):
         if is_seller_staff_only(self.request.user):
             # Quantized: SQLite hands back a computed sum without its two decimals.
             row.update(value=order.own_total_incl_tax.quantize(FEN), num_items=order.own_num_items)
-        return row
+        # Names come from buyers' address books: "=HYPERLINK(...)" must stay text.
+        return {column: neutralise_cell(value) for column, value in row.items()}
 
 
 class OrderStatsView(views.OrderStatsView):
