@@ -5,6 +5,7 @@ in-process, e-mail goes to the console, online payment is not offered.
 Production (DEBUG=0) refuses to start without SECRET_KEY.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -131,6 +132,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
+    "axes",  # failed logins (security.login_failures)
     # Ours
     "outbox.apps.OutboxConfig",
     "farmers.apps.FarmersConfig",
@@ -160,6 +162,7 @@ MIDDLEWARE = [
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "security.middleware.SecurityMiddleware",  # after auth: limits are per user
+    "axes.middleware.AxesMiddleware",  # last: a login refused by axes becomes the 429 page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -189,7 +192,7 @@ TEMPLATES = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    "security.backends.LoginCooloffBackend",  # first: refuses attempts during a cool-off
+    "security.login_failures.LoginFailureBackend",  # first: axes refuses during a cool-off
     "security.permissions.CachedPermissionsBackend",  # permission sets from the cache
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -344,7 +347,6 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "farmers.api.schema.ErrorDocumentingAutoSchema",  # documents errors
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("API_LOGIN_RATE", "20/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Taibao Market API",
@@ -414,10 +416,24 @@ CONTENT_SECURITY_POLICY = {
 TAIBAO_SHARED_CACHE_SECONDS = int(
     os.environ.get("TAIBAO_SHARED_CACHE_SECONDS", "300" if REDIS_URL else "0")
 )
+# The request header a reverse proxy of ours puts the client's address in (e.g.
+# HTTP_X_REAL_IP); empty: the connection's address. Every limit keys on it
+# (security.client_address); client-sent headers such as X-Forwarded-For are never read.
+TAIBAO_CLIENT_IP_HEADER = os.environ.get("TAIBAO_CLIENT_IP_HEADER", "")
+# Failed logins (django-axes, security.login_failures), every login path alike (site,
+# dashboard, admin, API token): TAIBAO_LOGIN_FAILURE_LIMIT failures of one account from
+# one address, then that pair waits TAIBAO_LOGIN_COOLOFF_SECONDS after its last failure.
 TAIBAO_LOGIN_FAILURE_LIMIT = int(os.environ.get("TAIBAO_LOGIN_FAILURE_LIMIT", "5"))
 TAIBAO_LOGIN_COOLOFF_SECONDS = int(os.environ.get("TAIBAO_LOGIN_COOLOFF_SECONDS", "900"))
-# Where the client's address is (behind a reverse proxy e.g. HTTP_X_REAL_IP).
-TAIBAO_CLIENT_IP_HEADER = os.environ.get("TAIBAO_CLIENT_IP_HEADER", "REMOTE_ADDR")
+AXES_FAILURE_LIMIT = TAIBAO_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(seconds=TAIBAO_LOGIN_COOLOFF_SECONDS)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused attempts do not extend it
+AXES_USERNAME_CALLABLE = "security.login_failures.login_identity"
+AXES_CLIENT_IP_CALLABLE = "security.login_failures.login_client_ip"
+AXES_LOCKOUT_CALLABLE = "security.login_failures.lockout_response"
+AXES_VERBOSE = False
 # POSTs per signed-in user (else per IP): scope -> (requests, seconds).
 TAIBAO_RATE_LIMITS = {
     "login": (int(os.environ.get("TAIBAO_RATE_LOGIN_PER_5_MIN", "30")), 300),
@@ -429,6 +445,7 @@ TAIBAO_RATE_LIMITED_VIEWS = {
     "customer:register": "login",
     "dashboard:login": "login",
     "admin:login": "login",
+    "api-token": "login",
     "shop:quick-order": "quick-order",
     "seller-dashboard:seller-lot-import": "import",
     "seller-dashboard:seller-lot-import-commit": "import",

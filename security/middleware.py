@@ -1,4 +1,4 @@
-"""Rate limits, the login cool-off page, the upload size cap and Permissions-Policy."""
+"""Rate limits, the 429 page (also the login cool-off's), the upload size cap and Permissions-Policy."""
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from security.throttle import rate_limit_client, rate_limit_hit
 
 
-def _minutes(seconds: int) -> int:
+def minutes(seconds: int) -> int:
     return max(1, (seconds + 59) // 60)
 
 
@@ -45,17 +45,6 @@ class SecurityMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self._refuse_large_upload(request) or self.get_response(request)
-        seconds = getattr(request, "login_cooloff_seconds", 0)
-        if seconds:
-            response = too_many_requests(
-                request,
-                seconds=seconds,
-                message=_(
-                    "Too many failed sign-ins for this account from your network. "
-                    "Try again in %(minutes)d minutes."
-                )
-                % {"minutes": _minutes(seconds)},
-            )
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
 
@@ -81,5 +70,5 @@ class SecurityMiddleware:
             request,
             seconds=seconds,
             message=_("Too many requests. Please wait %(minutes)d minutes and try again.")
-            % {"minutes": _minutes(seconds)},
+            % {"minutes": minutes(seconds)},
         )
