@@ -199,6 +199,18 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_REDIRECT_URL = "/"
 
+# Password policy (security): Django's validators wherever a password is chosen — sign-up
+# (also how an invited buyer joins), password change and reset, the admin.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
 # --- Language, time, money -----------------------------------------------
 
 LANGUAGE_CODE = "zh-hans"
@@ -465,7 +477,8 @@ LOGGING = {
 
 # --- Taibao -----------------------------------------------------------------
 
-TAIBAO_DEMO_PASSWORD = os.environ.get("TAIBAO_DEMO_PASSWORD", "taibao2026")
+# Shared by every demo account; satisfies AUTH_PASSWORD_VALIDATORS (tests/security/test_passwords.py).
+TAIBAO_DEMO_PASSWORD = os.environ.get("TAIBAO_DEMO_PASSWORD", "Mati-Guolou-2026")
 TAIBAO_IMPORT_MAX_BYTES = int(os.environ.get("TAIBAO_IMPORT_MAX_BYTES", 5_000_000))
 
 # --- Enterprise buyers (shop/) ----------------------------------------------------
