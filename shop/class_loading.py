@@ -13,6 +13,10 @@ from oscar.core.loading import default_class_loader
 OVERRIDES = {
     ("offer.applicator", "Applicator"): "shop.offers.Applicator",
     ("dashboard.views", "IndexView"): "shop.dashboard.home.views.IndexView",
+    # "My orders": an enterprise order only while its buyer is still a member
+    ("customer.views", "OrderHistoryView"): "shop.views.account_orders.OrderHistoryView",
+    ("customer.views", "OrderDetailView"): "shop.views.account_orders.OrderDetailView",
+    ("customer.views", "OrderLineView"): "shop.views.account_orders.OrderLineView",
     # CSV reports: every cell through security.formulas (shop/dashboard/reports.py)
     **{
         (label, name): f"shop.dashboard.reports.{name}"
