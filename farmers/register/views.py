@@ -108,7 +108,7 @@ class HouseholdCreateView(ServiceFormView):
 
     def call_service(self, form):
         self.household = services.household_register(
-            code=form.cleaned_data["code"], **form.household_fields()
+            code=form.cleaned_data["code"], by=self.request.user, **form.household_fields()
         )
         messages.success(
             self.request, _("Household %(code)s registered.") % {"code": self.household.code}
@@ -129,7 +129,9 @@ class HouseholdUpdateView(HouseholdMixin, ServiceFormView):
         return _("Edit household %(code)s") % {"code": self.household.code}
 
     def call_service(self, form):
-        services.household_update(household=self.household, **form.household_fields())
+        services.household_update(
+            household=self.household, by=self.request.user, **form.household_fields()
+        )
         messages.success(
             self.request, _("Household %(code)s saved.") % {"code": self.household.code}
         )
