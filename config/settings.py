@@ -477,6 +477,9 @@ LOGGING = {
 
 # --- Taibao -----------------------------------------------------------------
 
+# Production (DEBUG=0) loads the demo world and its accounts only when this is 1
+# (`load_demo` refuses otherwise; `make prod` skips it): they share a published password.
+TAIBAO_LOAD_DEMO = env_bool("TAIBAO_LOAD_DEMO", False)
 # Shared by every demo account; satisfies AUTH_PASSWORD_VALIDATORS (tests/security/test_passwords.py).
 TAIBAO_DEMO_PASSWORD = os.environ.get("TAIBAO_DEMO_PASSWORD", "Mati-Guolou-2026")
 TAIBAO_IMPORT_MAX_BYTES = int(os.environ.get("TAIBAO_IMPORT_MAX_BYTES", 5_000_000))
