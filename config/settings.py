@@ -234,6 +234,9 @@ OSCAR_ORDER_STATUS_PIPELINE = {
     "Cancelled": (),
     "Complete": (),
 }
+# Product reviews are off (docs/security.md): buyers are enterprises ordering for canteens and
+# gifts, and Oscar's reviews would be anonymous, unmoderated and unthrottled text on our pages.
+OSCAR_HIDDEN_FEATURES = ["reviews"]
 OSCAR_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@taibao.example")
 
 # --- Static and media -----------------------------------------------------
