@@ -13,6 +13,7 @@ username typed, case-folded.
 """
 
 import datetime
+import ipaddress
 
 from axes.backends import AxesStandaloneBackend
 from axes.models import AccessAttempt
@@ -32,9 +33,17 @@ def login_identity(request: HttpRequest, credentials: dict | None) -> str | None
     return str(identity).strip().casefold() or None
 
 
-def login_client_ip(request: HttpRequest) -> str:
-    """AXES_CLIENT_IP_CALLABLE (a DRF request reads the Django request underneath)."""
-    return client_ip(getattr(request, "_request", request))
+def login_client_ip(request: HttpRequest) -> str | None:
+    """AXES_CLIENT_IP_CALLABLE (a DRF request reads the Django request underneath).
+
+    None when there is no valid address (a request built in code, a proxy header
+    holding something else): axes stores addresses in an IP column.
+    """
+    address = client_ip(getattr(request, "_request", request))
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def _cooloff() -> datetime.timedelta:
@@ -42,7 +51,7 @@ def _cooloff() -> datetime.timedelta:
     return cooloff if isinstance(cooloff, datetime.timedelta) else datetime.timedelta(hours=cooloff)
 
 
-def login_cooloff_seconds(*, identity: str | None, ip: str) -> int:
+def login_cooloff_seconds(*, identity: str | None, ip: str | None) -> int:
     """Seconds until this identity may try again from this address (0 when it may now)."""
     latest = AccessAttempt.objects.filter(username=identity, ip_address=ip).aggregate(
         latest=Max("attempt_time")
