@@ -355,7 +355,7 @@ TAIBAO_ONLINE_UNPAID_ORDER_HOURS = int(os.environ.get("TAIBAO_ONLINE_UNPAID_ORDE
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "security.api_tokens.ExpiringTokenAuthentication",  # DRF's, with an expiry
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -363,6 +363,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
+# API tokens expire this many hours after they were issued (security.api_tokens);
+# signing in again at /api/v1/auth/token/ issues a new one.
+TAIBAO_API_TOKEN_HOURS = int(os.environ.get("TAIBAO_API_TOKEN_HOURS", "720"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Taibao Market API",
     "DESCRIPTION": "Sellers' stock, lots, intakes and adjustments. Token authentication: "

@@ -1,5 +1,7 @@
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
 
+from security.api_tokens import api_token_issue
 from security.login_failures import lockout_response
 
 
@@ -8,16 +10,17 @@ class LoginPolicyObtainAuthToken(ObtainAuthToken):
 
     Its failures count in django-axes like any other login, and its posts in
     the "login" rate limit (``TAIBAO_RATE_LIMITED_VIEWS``), both keyed on the
-    trusted client address. A refused attempt answers 429 with the wait.
+    trusted client address. A refused attempt answers 429 with the wait. An
+    expired token is replaced by a new one (``security.api_tokens``).
     """
 
     throttle_classes = []
 
     def post(self, request, *args, **kwargs):
-        response = super().post(request, *args, **kwargs)
-        if getattr(request, "axes_locked_out", False):
-            return lockout_response(request, response, {"username": request.data.get("username")})
-        return response
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token = api_token_issue(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
 
     def handle_exception(self, exc):
         if getattr(self.request, "axes_locked_out", False):
