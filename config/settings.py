@@ -363,6 +363,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
+# Revealing a household's personal data needs a login within this many seconds; past it,
+# the password is asked again (security.recent_login).
+TAIBAO_REVEAL_LOGIN_SECONDS = int(os.environ.get("TAIBAO_REVEAL_LOGIN_SECONDS", "900"))
 # API tokens expire this many hours after they were issued (security.api_tokens);
 # signing in again at /api/v1/auth/token/ issues a new one.
 TAIBAO_API_TOKEN_HOURS = int(os.environ.get("TAIBAO_API_TOKEN_HOURS", "720"))

@@ -11,7 +11,9 @@ class SecurityConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from security import receivers
+        from security.recent_login import login_stamp
 
+        user_logged_in.connect(login_stamp, dispatch_uid="security-login-stamp")
         user_logged_in.connect(receivers.clear_login_failures, dispatch_uid="security-login")
         self._forget_permissions_on_change(receivers.forget_permissions)
 

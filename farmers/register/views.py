@@ -13,6 +13,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from farmers.models import Household, Membership, MonitoringCategory, MonitoringPeriod, Seller
 from farmers.register import forms, selectors
 from farmers.services import households as services
+from security.recent_login import recent_login, recent_login_confirm
 
 
 def _detail_url(household: Household) -> str:
@@ -147,10 +148,19 @@ class HouseholdRevealView(HouseholdMixin, FormView):
     template_name = "farmers/register/reveal_form.html"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "household": self.household}
+        return {
+            **super().get_form_kwargs(),
+            "household": self.household,
+            "ask_password": not recent_login(self.request),
+        }
 
     def form_valid(self, form):
         field = form.cleaned_data["field"]
+        if "password" in form.fields and not recent_login_confirm(
+            self.request, password=form.cleaned_data["password"]
+        ):
+            form.add_error("password", _("The password is not right."))
+            return self.form_invalid(form)
         try:
             value = services.household_personal_data_reveal(
                 household=self.household,
