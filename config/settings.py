@@ -460,7 +460,12 @@ TAIBAO_RATE_LIMITS = {
     "login": (int(os.environ.get("TAIBAO_RATE_LOGIN_PER_5_MIN", "30")), 300),
     "quick-order": (int(os.environ.get("TAIBAO_RATE_QUICK_ORDER_PER_MIN", "30")), 60),
     "import": (int(os.environ.get("TAIBAO_RATE_IMPORT_PER_5_MIN", "30")), 300),
+    # Views that send mail: counted per signed-in user, per address and per recipient apart.
+    "invitation": (int(os.environ.get("TAIBAO_RATE_INVITATIONS_PER_HOUR", "20")), 3600),
+    "password-reset": (int(os.environ.get("TAIBAO_RATE_PASSWORD_RESETS_PER_HOUR", "5")), 3600),
 }
+# The POST field naming the recipient of a mail-sending scope (its own counter).
+TAIBAO_RATE_LIMIT_RECIPIENT_FIELDS = {"invitation": "email", "password-reset": "email"}
 TAIBAO_RATE_LIMITED_VIEWS = {
     "customer:login": "login",
     "customer:register": "login",
@@ -470,6 +475,8 @@ TAIBAO_RATE_LIMITED_VIEWS = {
     "shop:quick-order": "quick-order",
     "seller-dashboard:seller-lot-import": "import",
     "seller-dashboard:seller-lot-import-commit": "import",
+    "shop:members": "invitation",
+    "password-reset": "password-reset",
 }
 # Any multipart request larger than this is refused with 413 before it is read.
 TAIBAO_UPLOAD_MAX_BYTES = int(os.environ.get("TAIBAO_UPLOAD_MAX_BYTES", "10000000"))

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from security.throttle import rate_limit_client, rate_limit_hit
+from security.throttle import rate_limit_clients, rate_limit_hit
 
 
 def minutes(seconds: int) -> int:
@@ -63,7 +63,10 @@ class SecurityMiddleware:
         scope = settings.TAIBAO_RATE_LIMITED_VIEWS.get(request.resolver_match.view_name)
         if scope is None:
             return None
-        seconds = rate_limit_hit(scope=scope, client=rate_limit_client(request))
+        clients = rate_limit_clients(
+            request, recipient_field=settings.TAIBAO_RATE_LIMIT_RECIPIENT_FIELDS.get(scope)
+        )
+        seconds = max(rate_limit_hit(scope=scope, client=client) for client in clients)
         if not seconds:
             return None
         return too_many_requests(

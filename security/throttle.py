@@ -4,6 +4,7 @@ Rate limits are fixed windows per scope and per signed-in user (or per IP
 for anonymous requests): ``TAIBAO_RATE_LIMITS = {scope: (requests, seconds)}``.
 """
 
+import hashlib
 import time
 
 from django.conf import settings
@@ -35,3 +36,18 @@ def rate_limit_client(request: HttpRequest) -> str:
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
     return f"ip:{client_ip(request)}"
+
+
+def rate_limit_clients(request: HttpRequest, *, recipient_field: str | None = None) -> list[str]:
+    """Whom a request counts against: the signed-in user (else the address); for a view that
+    sends mail (``recipient_field``), the user, the address and the recipient, each apart."""
+    if recipient_field is None:
+        return [rate_limit_client(request)]
+    clients = [f"ip:{client_ip(request)}"]
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        clients.append(f"user:{user.pk}")
+    recipient = request.POST.get(recipient_field, "").strip().casefold()
+    if recipient:
+        clients.append("to:" + hashlib.sha256(recipient.encode()).hexdigest())
+    return clients
