@@ -46,6 +46,7 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
 }
 
+
 class ExportError(ValueError):
     """A report or format that does not exist."""
 
