@@ -39,7 +39,7 @@ def test_a_token_stops_working_after_its_lifetime_and_a_new_login_gives_a_new_on
         clock.shift(datetime.timedelta(minutes=2))
         refused = client.get(LOTS)
         assert refused.status_code == 401
-        assert "expired" in refused.json()["detail"]
+        assert "过期" in refused.json()["detail"]  # "expired", in the default language
         client.credentials()
         fresh = token_for(client)
         assert fresh != key
