@@ -9,9 +9,15 @@ once more — but only when repeating it cannot do anything twice:
 
 - a GET or HEAD (they change nothing the buyer asked for), or
 - a form POST (its fields and files are kept, so they can be read again)
-  that had committed nothing before the loss: it ran no write in
-  autocommit and no transaction of its with a write committed. A write
-  inside a transaction the loss interrupted was rolled back with it.
+  to a view declared :func:`safe_to_repeat`, that had committed nothing
+  before the loss: it ran no write in autocommit and no transaction of its
+  with a write committed. A write inside a transaction the loss interrupted
+  was rolled back with it.
+
+Only statements are watched: a file written, a mail sent, a task enqueued or
+a cache counter moved by the first run would happen again. So a POST is
+repeated only when its view says, with the decorator, that everything it does
+outside the database is harmless to do twice; the default is not to repeat.
 
 A write in autocommit counts as committed even if its statement failed, and
 a failure at COMMIT itself is not seen here, so its 500 stays: whether the
@@ -22,6 +28,8 @@ import logging
 import re
 
 from django.db import DatabaseError, connections
+
+from security.replay import safe_to_repeat  # noqa: F401  (re-exported: the decorator views use)
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +74,13 @@ class _Watch:
         return self.lost or (self.connection.errors_occurred and _session_lost(self.connection))
 
 
+def _declared_safe(view_func) -> bool:
+    return bool(
+        getattr(view_func, "safe_to_repeat", False)
+        or getattr(getattr(view_func, "view_class", None), "safe_to_repeat", False)
+    )
+
+
 class RetryOnLostDatabaseMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -76,7 +91,9 @@ class RetryOnLostDatabaseMiddleware:
         if response.status_code != 500 or not any(w.session_lost() for w in watches):
             return response
         if request.method not in SAFE_METHODS and (
-            any(w.committed for w in watches) or request.content_type not in FORM_TYPES
+            not getattr(request, "safe_to_repeat", False)
+            or any(w.committed for w in watches)
+            or request.content_type not in FORM_TYPES
         ):
             return response
         for watch in watches:
@@ -87,6 +104,9 @@ class RetryOnLostDatabaseMiddleware:
             "database session lost during %s %s; answering once more", request.method, request.path
         )
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        request.safe_to_repeat = _declared_safe(view_func)
 
     def _respond(self, request, watches):
         for watch in watches:

@@ -5,6 +5,7 @@ in-process, e-mail goes to the console, online payment is not offered.
 Production (DEBUG=0) refuses to start without SECRET_KEY.
 """
 
+import datetime
 import os
 from email.utils import parseaddr
 from pathlib import Path
@@ -17,6 +18,9 @@ from oscar.defaults import *  # noqa: F403  (Oscar's settings, overridden below)
 
 from config.errors import errors_to_sentry
 from config.logs import logging_settings
+
+# Classes of ours for two Oscar apps the project does not fork (shop/class_loading.py).
+OSCAR_DYNAMIC_CLASS_LOADER = "shop.class_loading.class_loader"
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -132,6 +136,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
+    "axes",  # failed logins (security.login_failures)
     # Ours
     "outbox.apps.OutboxConfig",
     "farmers.apps.FarmersConfig",
@@ -163,6 +168,7 @@ MIDDLEWARE = [
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "security.middleware.SecurityMiddleware",  # after auth: limits are per user
+    "axes.middleware.AxesMiddleware",  # last: a login refused by axes becomes the 429 page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -192,13 +198,25 @@ TEMPLATES = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    "security.backends.LoginCooloffBackend",  # first: refuses attempts during a cool-off
+    "security.login_failures.LoginFailureBackend",  # first: axes refuses during a cool-off
     "security.permissions.CachedPermissionsBackend",  # permission sets from the cache
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
     "shop.roles.EnterpriseRoleBackend",  # an enterprise member: the permissions of their role
 ]
 LOGIN_REDIRECT_URL = "/"
+
+# Password policy (security): Django's validators wherever a password is chosen — sign-up
+# (also how an invited buyer joins), password change and reset, the admin.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 
 # --- Language, time, money -----------------------------------------------
 
@@ -223,6 +241,9 @@ OSCAR_ORDER_STATUS_PIPELINE = {
     "Cancelled": (),
     "Complete": (),
 }
+# Product reviews are off (docs/security.md): buyers are enterprises ordering for canteens and
+# gifts, and Oscar's reviews would be anonymous, unmoderated and unthrottled text on our pages.
+OSCAR_HIDDEN_FEATURES = ["reviews"]
 OSCAR_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@taibao.example")
 
 # --- Static and media -----------------------------------------------------
@@ -341,15 +362,20 @@ TAIBAO_ONLINE_UNPAID_ORDER_HOURS = int(os.environ.get("TAIBAO_ONLINE_UNPAID_ORDE
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "security.api_tokens.ExpiringTokenAuthentication",  # DRF's, with an expiry
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "farmers.api.schema.ErrorDocumentingAutoSchema",  # documents errors
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("API_LOGIN_RATE", "20/min")},
 }
+# Revealing a household's personal data needs a login within this many seconds; past it,
+# the password is asked again (security.recent_login).
+TAIBAO_REVEAL_LOGIN_SECONDS = int(os.environ.get("TAIBAO_REVEAL_LOGIN_SECONDS", "900"))
+# API tokens expire this many hours after they were issued (security.api_tokens);
+# signing in again at /api/v1/auth/token/ issues a new one.
+TAIBAO_API_TOKEN_HOURS = int(os.environ.get("TAIBAO_API_TOKEN_HOURS", "720"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Taibao Market API",
     "DESCRIPTION": "Sellers' stock, lots, intakes and adjustments. Token authentication: "
@@ -418,24 +444,46 @@ CONTENT_SECURITY_POLICY = {
 TAIBAO_SHARED_CACHE_SECONDS = int(
     os.environ.get("TAIBAO_SHARED_CACHE_SECONDS", "300" if REDIS_URL else "0")
 )
+# The request header a reverse proxy of ours puts the client's address in (e.g.
+# HTTP_X_REAL_IP); empty: the connection's address. Every limit keys on it
+# (security.client_address); client-sent headers such as X-Forwarded-For are never read.
+TAIBAO_CLIENT_IP_HEADER = os.environ.get("TAIBAO_CLIENT_IP_HEADER", "")
+# Failed logins (django-axes, security.login_failures), every login path alike (site,
+# dashboard, admin, API token): TAIBAO_LOGIN_FAILURE_LIMIT failures of one account from
+# one address, then that pair waits TAIBAO_LOGIN_COOLOFF_SECONDS after its last failure.
 TAIBAO_LOGIN_FAILURE_LIMIT = int(os.environ.get("TAIBAO_LOGIN_FAILURE_LIMIT", "5"))
 TAIBAO_LOGIN_COOLOFF_SECONDS = int(os.environ.get("TAIBAO_LOGIN_COOLOFF_SECONDS", "900"))
-# Where the client's address is (behind a reverse proxy e.g. HTTP_X_REAL_IP).
-TAIBAO_CLIENT_IP_HEADER = os.environ.get("TAIBAO_CLIENT_IP_HEADER", "REMOTE_ADDR")
+AXES_FAILURE_LIMIT = TAIBAO_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(seconds=TAIBAO_LOGIN_COOLOFF_SECONDS)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused attempts do not extend it
+AXES_USERNAME_CALLABLE = "security.login_failures.login_identity"
+AXES_CLIENT_IP_CALLABLE = "security.login_failures.login_client_ip"
+AXES_LOCKOUT_CALLABLE = "security.login_failures.lockout_response"
+AXES_VERBOSE = False
 # POSTs per signed-in user (else per IP): scope -> (requests, seconds).
 TAIBAO_RATE_LIMITS = {
     "login": (int(os.environ.get("TAIBAO_RATE_LOGIN_PER_5_MIN", "30")), 300),
     "quick-order": (int(os.environ.get("TAIBAO_RATE_QUICK_ORDER_PER_MIN", "30")), 60),
     "import": (int(os.environ.get("TAIBAO_RATE_IMPORT_PER_5_MIN", "30")), 300),
+    # Views that send mail: counted per signed-in user, per address and per recipient apart.
+    "invitation": (int(os.environ.get("TAIBAO_RATE_INVITATIONS_PER_HOUR", "20")), 3600),
+    "password-reset": (int(os.environ.get("TAIBAO_RATE_PASSWORD_RESETS_PER_HOUR", "5")), 3600),
 }
+# The POST field naming the recipient of a mail-sending scope (its own counter).
+TAIBAO_RATE_LIMIT_RECIPIENT_FIELDS = {"invitation": "email", "password-reset": "email"}
 TAIBAO_RATE_LIMITED_VIEWS = {
     "customer:login": "login",
     "customer:register": "login",
     "dashboard:login": "login",
     "admin:login": "login",
+    "api-token": "login",
     "shop:quick-order": "quick-order",
     "seller-dashboard:seller-lot-import": "import",
     "seller-dashboard:seller-lot-import-commit": "import",
+    "shop:members": "invitation",
+    "password-reset": "password-reset",
 }
 # Upload limits are in bytes, whole MB of 1024 × 1024 (security.uploads.MB, which the
 # messages use). Any multipart request larger than this is refused with 413 before it is read.
@@ -447,7 +495,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 7000  # quick order posts 3 fields per row, up t
 
 # --- Taibao -----------------------------------------------------------------
 
-TAIBAO_DEMO_PASSWORD = os.environ.get("TAIBAO_DEMO_PASSWORD", "taibao2026")
+# Production (DEBUG=0) loads the demo world and its accounts only when this is 1
+# (`load_demo` refuses otherwise; `make prod` skips it): they share a published password.
+TAIBAO_LOAD_DEMO = env_bool("TAIBAO_LOAD_DEMO", False)
+# Shared by every demo account; satisfies AUTH_PASSWORD_VALIDATORS (tests/security/test_passwords.py).
+TAIBAO_DEMO_PASSWORD = os.environ.get("TAIBAO_DEMO_PASSWORD", "Mati-Guolou-2026")
 TAIBAO_IMPORT_MAX_BYTES = int(os.environ.get("TAIBAO_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
 
 # --- Enterprise buyers (shop/) ----------------------------------------------------

@@ -5,7 +5,9 @@
 #  1. SECRET_KEY and FIELD_ENCRYPTION_KEY come from the environment, else from .env.prod
 #     (git-ignored), else are generated once into .env.prod.
 #  2. PostgreSQL and Redis must answer; the database is created when it does not exist.
-#  3. The Procfile's `release` (migrate, collectstatic), then the demo world if the shop is empty.
+#  3. The Procfile's `release` (migrate, collectstatic), then the demo world if the shop is empty
+#     AND TAIBAO_LOAD_DEMO=1 (its accounts share a published password); otherwise create the
+#     first platform admin with `python manage.py createsuperuser`.
 #  4. honcho starts web (gunicorn on 127.0.0.1:$PORT), worker and beat; Ctrl-C stops all three.
 #
 # Any variable set in the environment wins over .env.prod and over the defaults below.
@@ -45,7 +47,8 @@ export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
 export PORT=${PORT:-8000}
 export ALLOWED_HOSTS=${ALLOWED_HOSTS:-127.0.0.1,localhost}
 # Plain HTTP on this machine, no TLS proxy in front: no redirect to https, cookies not
-# marked secure, no HSTS. Behind a TLS proxy set these to 1 / 1 / 3600 (the settings' defaults).
+# marked secure, no HSTS. Behind a TLS proxy set these to 1 / 1 / 31536000 (the settings'
+# defaults: HSTS for a year, with subdomains and preload).
 export SECURE_SSL_REDIRECT=${SECURE_SSL_REDIRECT:-0}
 export SECURE_COOKIES=${SECURE_COOKIES:-0}
 export SECURE_HSTS_SECONDS=${SECURE_HSTS_SECONDS:-0}
@@ -57,12 +60,15 @@ python scripts/prod_services.py
 # The environment is complete: keep honcho from reading a .env over it.
 honcho start --env /dev/null --no-colour release
 
-if python manage.py shell --verbosity 0 -c "from catalog.models import Product; raise SystemExit(0 if Product.objects.exists() else 3)"; then
+if [ "${TAIBAO_LOAD_DEMO:-0}" != "1" ]; then
+    echo "make prod: the demo world is not loaded (TAIBAO_LOAD_DEMO=1 loads it);" \
+        "create the first platform admin with: python manage.py createsuperuser"
+elif python manage.py shell --verbosity 0 -c "from catalog.models import Product; raise SystemExit(0 if Product.objects.exists() else 3)"; then
     echo "make prod: the shop has products; the demo world is not loaded"
 else
     status=$?
     [ "$status" -eq 3 ] || exit "$status"
-    echo "make prod: empty shop, loading the demo world"
+    echo "make prod: empty shop, TAIBAO_LOAD_DEMO=1, loading the demo world"
     python manage.py load_demo
 fi
 

@@ -2,17 +2,18 @@ from django.apps import AppConfig
 
 
 class SecurityConfig(AppConfig):
-    """Login throttling, rate limits, upload limits and response headers."""
+    """Login failure policy (django-axes), rate limits, upload limits and response headers."""
 
     name = "security"
     verbose_name = "Security"
 
     def ready(self):
-        from django.contrib.auth.signals import user_logged_in, user_login_failed
+        from django.contrib.auth.signals import user_logged_in
 
         from security import receivers
+        from security.recent_login import login_stamp
 
-        user_login_failed.connect(receivers.record_login_failure, dispatch_uid="security-fail")
+        user_logged_in.connect(login_stamp, dispatch_uid="security-login-stamp")
         user_logged_in.connect(receivers.clear_login_failures, dispatch_uid="security-login")
         self._forget_permissions_on_change(receivers.forget_permissions)
 

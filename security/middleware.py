@@ -1,15 +1,15 @@
-"""Rate limits, the login cool-off page, the upload size cap and Permissions-Policy."""
+"""Rate limits, the 429 page (also the login cool-off's), the upload size cap and Permissions-Policy."""
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from security.throttle import rate_limit_client, rate_limit_hit
+from security.throttle import rate_limit_clients, rate_limit_hit
 from security.uploads import megabytes
 
 
-def _minutes(seconds: int) -> int:
+def minutes(seconds: int) -> int:
     return max(1, (seconds + 59) // 60)
 
 
@@ -46,17 +46,6 @@ class SecurityMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self._refuse_large_upload(request) or self.get_response(request)
-        seconds = getattr(request, "login_cooloff_seconds", 0)
-        if seconds:
-            response = too_many_requests(
-                request,
-                seconds=seconds,
-                message=_(
-                    "Too many failed sign-ins for this account from your network. "
-                    "Try again in %(minutes)d minutes."
-                )
-                % {"minutes": _minutes(seconds)},
-            )
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
 
@@ -75,12 +64,15 @@ class SecurityMiddleware:
         scope = settings.TAIBAO_RATE_LIMITED_VIEWS.get(request.resolver_match.view_name)
         if scope is None:
             return None
-        seconds = rate_limit_hit(scope=scope, client=rate_limit_client(request))
+        clients = rate_limit_clients(
+            request, recipient_field=settings.TAIBAO_RATE_LIMIT_RECIPIENT_FIELDS.get(scope)
+        )
+        seconds = max(rate_limit_hit(scope=scope, client=client) for client in clients)
         if not seconds:
             return None
         return too_many_requests(
             request,
             seconds=seconds,
             message=_("Too many requests. Please wait %(minutes)d minutes and try again.")
-            % {"minutes": _minutes(seconds)},
+            % {"minutes": minutes(seconds)},
         )

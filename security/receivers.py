@@ -1,28 +1,20 @@
-"""Signal receivers: count failed logins, forget them after a successful one; drop
-cached permission sets when permissions or group memberships change."""
+"""Signal receivers: forget an account's failed logins after it signs in; drop cached
+permission sets when permissions or group memberships change."""
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.db import transaction
 
+from security.login_failures import login_client_ip
 from security.permissions import permissions_changed
-from security.throttle import client_ip, login_failure_record, login_failures_clear
-
-
-def _identity(credentials: dict) -> str:
-    return str(credentials.get("username") or credentials.get("email") or "")
-
-
-def record_login_failure(sender, credentials, request=None, **kwargs):
-    identity = _identity(credentials)
-    if request is None or not identity or getattr(request, "login_cooloff_seconds", 0):
-        return  # attempts refused during the cool-off do not extend it
-    login_failure_record(identity=identity, ip=client_ip(request))
 
 
 def clear_login_failures(sender, request, user, **kwargs):
-    if request is None:
+    """Axes forgets the failures of the username; this forgets those typed as the e-mail."""
+    if request is None or not getattr(user, "email", ""):
         return
-    for identity in {user.get_username(), getattr(user, "email", "")} - {""}:
-        login_failures_clear(identity=identity, ip=client_ip(request))
+    AxesProxyHandler.reset_attempts(
+        username=user.email.strip().casefold(), ip_address=login_client_ip(request)
+    )
 
 
 def forget_permissions(sender, **kwargs):

@@ -1,22 +1,33 @@
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.response import Response
 
-from security.throttle import client_ip, login_failures_clear
+from security.api_tokens import api_token_issue
+from security.login_failures import lockout_response
 
 
-class ThrottledObtainAuthToken(ObtainAuthToken):
-    """The API's token login: DRF's, rate limited (scope "login"); a success clears the cool-off."""
+class LoginPolicyObtainAuthToken(ObtainAuthToken):
+    """The API's token login: DRF's, under the site's one login policy.
 
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    Its failures count in django-axes like any other login, and its posts in
+    the "login" rate limit (``TAIBAO_RATE_LIMITED_VIEWS``), both keyed on the
+    trusted client address. A refused attempt answers 429 with the wait. An
+    expired token is replaced by a new one (``security.api_tokens``).
+    """
+
+    throttle_classes = []
 
     def post(self, request, *args, **kwargs):
-        response = super().post(request, *args, **kwargs)
-        if response.status_code == 200:
-            login_failures_clear(
-                identity=str(request.data.get("username", "")), ip=client_ip(request)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token = api_token_issue(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
+
+    def handle_exception(self, exc):
+        if getattr(self.request, "axes_locked_out", False):
+            return lockout_response(
+                self.request, None, {"username": self.request.data.get("username")}
             )
-        return response
+        return super().handle_exception(exc)
 
 
-obtain_auth_token = ThrottledObtainAuthToken.as_view()
+obtain_auth_token = LoginPolicyObtainAuthToken.as_view()

@@ -28,6 +28,23 @@ def membership_of(*, user) -> EnterpriseMember | None:
     return EnterpriseMember.objects.select_related("enterprise").filter(user=user).first()
 
 
+def orders_of_user(*, user) -> QuerySet:
+    """The orders a user placed that are still theirs to open.
+
+    An order placed for an enterprise belongs to the enterprise: once its
+    buyer is no longer a member, it is no longer theirs (current membership,
+    not who placed it, is what grants access). Orders without an enterprise
+    stay with their buyer.
+    """
+    if not user.is_authenticated:
+        return Order.objects.none()
+    membership = membership_of(user=user)
+    current = Q(enterprise__isnull=True)
+    if membership is not None:
+        current |= Q(enterprise_id=membership.enterprise_id)
+    return Order.objects.filter(current, user=user)
+
+
 def paired_village_ids(*, enterprise: Enterprise | None) -> set[int]:
     """Villages the enterprise is paired with: directly (村企同兴) or through their town (镇企同兴)."""
     if enterprise is None:

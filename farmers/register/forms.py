@@ -188,8 +188,17 @@ class RevealForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
-    def __init__(self, *args, household: Household, **kwargs):
+    def __init__(self, *args, household: Household, ask_password: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if ask_password:
+            self.fields["password"] = forms.CharField(
+                label=_("Your password"),
+                help_text=_(
+                    "You signed in more than 15 minutes ago: enter your password again to "
+                    "see personal data."
+                ),
+                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+            )
         choices = []
         if household.has_id_number:
             choices.append(

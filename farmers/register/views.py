@@ -24,6 +24,7 @@ from farmers.services.pending_sheets import (
     pending_sheet_read,
     pending_sheet_save,
 )
+from security.recent_login import recent_login, recent_login_confirm
 
 
 def _detail_url(household: Household) -> str:
@@ -119,7 +120,7 @@ class HouseholdCreateView(ServiceFormView):
 
     def call_service(self, form):
         self.household = services.household_register(
-            code=form.cleaned_data["code"], **form.household_fields()
+            code=form.cleaned_data["code"], by=self.request.user, **form.household_fields()
         )
         messages.success(
             self.request, _("Household %(code)s registered.") % {"code": self.household.code}
@@ -140,7 +141,9 @@ class HouseholdUpdateView(HouseholdMixin, ServiceFormView):
         return _("Edit household %(code)s") % {"code": self.household.code}
 
     def call_service(self, form):
-        services.household_update(household=self.household, **form.household_fields())
+        services.household_update(
+            household=self.household, by=self.request.user, **form.household_fields()
+        )
         messages.success(
             self.request, _("Household %(code)s saved.") % {"code": self.household.code}
         )
@@ -156,10 +159,19 @@ class HouseholdRevealView(HouseholdMixin, FormView):
     template_name = "farmers/register/reveal_form.html"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "household": self.household}
+        return {
+            **super().get_form_kwargs(),
+            "household": self.household,
+            "ask_password": not recent_login(self.request),
+        }
 
     def form_valid(self, form):
         field = form.cleaned_data["field"]
+        if "password" in form.fields and not recent_login_confirm(
+            self.request, password=form.cleaned_data["password"]
+        ):
+            form.add_error("password", _("The password is not right."))
+            return self.form_invalid(form)
         try:
             value = services.household_personal_data_reveal(
                 household=self.household,

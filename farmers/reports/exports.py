@@ -9,7 +9,8 @@ never holds the whole table in memory twice. The writers know nothing about
 the reports: they get columns and chunks of rows.
 
 Text cells that a spreadsheet would run as a formula are neutralised
-(:func:`neutralise_cell`, the OWASP CSV-injection rule) in both formats.
+(``security.formulas.neutralise_cell``, the OWASP CSV-injection rule, shared by
+every writer) in both formats.
 Amounts are numbers with two decimals in .xlsx and plain ``1234.50`` in .csv.
 """
 
@@ -33,6 +34,7 @@ from openpyxl.utils import get_column_letter
 from farmers.reports.ledger import ReportFilters
 from farmers.reports.monitored import MonitoredHousehold, monitored_households_income
 from farmers.reports.sales import DEFAULT_SORT, DIMENSIONS, sales_report_page
+from security.formulas import neutralise_cell
 
 ReportParams = Mapping[str, Any]
 """A report's filters as JSON values (dates as ISO strings, ids as ints); see ``*_params``."""
@@ -43,21 +45,6 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
-
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_cell(value: object) -> object:
-    """A text cell that starts like a formula gets a leading apostrophe; anything else is kept.
-
-    The OWASP rule for CSV injection: = + - @ tab and carriage return at the
-    start of a cell make spreadsheet programs evaluate it. Only text is
-    touched: numbers and dates that this module writes itself cannot carry a
-    formula, and a negative amount must stay a number.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 class ExportError(ValueError):

@@ -7,6 +7,7 @@ when one is raised.
 """
 
 import datetime
+import functools
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -37,12 +38,13 @@ def _set_id_number(household: Household, id_number: str) -> None:
     normalized = id_number_normalize(id_number)
     digest = field_digest(normalized)
     if digest:
-        other = Household.objects.filter(id_number_digest=digest).exclude(pk=household.pk).first()
-        if other is not None:
+        if Household.objects.filter(id_number_digest=digest).exclude(pk=household.pk).exists():
+            # Which household holds it is personal data too: not said here (see
+            # _audits_duplicate_id_numbers for the audit record of the attempt).
             raise _refuse(
                 "id_number",
-                f"该身份证号码已登记在农户 {other.code}",
-                f"ID number: already registered for household {other.code}",
+                "该身份证号码已登记",
+                "ID number: already registered",
                 "id_number_duplicate",
             )
     household.id_number_encrypted = field_encrypt(normalized)
@@ -88,6 +90,54 @@ def _personal_errors(household: Household, *, id_number: str | None, phone: str 
         raise ValidationError(errors)
 
 
+DUPLICATE_ID_REASON = (
+    "录入了已登记的身份证号码（被拒绝） / Entered an ID number already registered (refused)"
+)
+
+
+def _audits_duplicate_id_numbers(service):
+    """A refusal for an ID number already registered is recorded in the reveal audit.
+
+    Typing a number and learning that it is registered tells the typist
+    something about a household, so ``by`` (who typed it) is recorded against
+    the household holding it, as an attempt, after the refused change has
+    rolled back (the record must outlive the refusal). Without ``by`` (demo
+    loading, scripts) nothing is recorded.
+    """
+
+    @functools.wraps(service)
+    def audited(*, by=None, **kwargs):
+        try:
+            return service(**kwargs)
+        except ValidationError as refusal:
+            codes = getattr(refusal, "error_dict", {}).get("id_number", [])
+            if by is not None and any(e.code == "id_number_duplicate" for e in codes):
+                _record_duplicate_attempt(
+                    id_number=kwargs.get("id_number") or "",
+                    exclude_pk=getattr(kwargs.get("household"), "pk", None),
+                    by=by,
+                )
+            raise
+
+    return audited
+
+
+def _record_duplicate_attempt(*, id_number: str, exclude_pk: int | None, by) -> None:
+    try:
+        digest = field_digest(id_number_normalize(id_number))
+    except ValidationError:
+        return
+    holder = Household.objects.filter(id_number_digest=digest).exclude(pk=exclude_pk).first()
+    if holder is not None:
+        PersonalDataReveal.objects.create(
+            household=holder,
+            field=PersonalDataReveal.Field.ID_NUMBER,
+            reason=DUPLICATE_ID_REASON,
+            revealed_by=by,
+        )
+
+
+@_audits_duplicate_id_numbers
 @transaction.atomic
 def household_register(
     *,
@@ -112,6 +162,7 @@ def household_register(
     return _save(household)
 
 
+@_audits_duplicate_id_numbers
 @transaction.atomic
 def household_update(
     *,
@@ -135,6 +186,7 @@ def household_update(
     return _save(household)
 
 
+@_audits_duplicate_id_numbers
 @transaction.atomic
 def household_personal_data_set(
     *, household: Household, id_number: str | None = KEEP, phone: str | None = KEEP

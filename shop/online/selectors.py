@@ -9,12 +9,15 @@ from shop.selectors import membership_of
 
 
 def buyer_order(*, user, number: str) -> Order:
-    """The order if the user placed it or belongs to its enterprise; 404 otherwise."""
+    """The order if the user is a current member of its enterprise (or placed it, when it
+    has no enterprise); 404 otherwise. A member removed from the enterprise loses it."""
     order = Order.objects.filter(number=number).select_related("enterprise").first()
     if order is None or not user.is_authenticated:
         raise Http404
-    if order.user_id == user.pk:
-        return order
+    if order.enterprise_id is None:
+        if order.user_id == user.pk:
+            return order
+        raise Http404
     membership = membership_of(user=user)
     if membership is not None and order.enterprise_id == membership.enterprise_id:
         return order

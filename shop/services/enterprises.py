@@ -57,11 +57,13 @@ def member_invite(
     subject = _("Invitation to buy for %(enterprise)s on Taibao Market") % {
         "enterprise": enterprise.name
     }
+    # No text the inviter chose (their name, a note): the platform must not relay it to any
+    # address. Only the enterprise's registered name, the role and our own link.
     body = _(
-        "%(inviter)s invites you to join %(enterprise)s on Taibao Market as %(role)s.\n\n"
-        "Sign in (or register with this e-mail address) and open:\n%(url)s\n"
+        "You are invited to join %(enterprise)s on Taibao Market as %(role)s.\n\n"
+        "Sign in (or register with this e-mail address) and open:\n%(url)s\n\n"
+        "If you do not know this enterprise, ignore this message.\n"
     ) % {
-        "inviter": invited_by.get_full_name() or invited_by.email,
         "enterprise": enterprise.name,
         "role": invitation.get_role_display(),
         "url": url,

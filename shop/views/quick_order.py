@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
+from security.replay import safe_to_repeat
 from shop.forms import QuickOrderForm
 from shop.selectors import membership_of, paired_village_ids, products_paired_first
 from shop.services.quick_order import (
@@ -18,6 +19,7 @@ from shop.services.quick_order import (
 )
 
 
+@safe_to_repeat  # checked: its effects are basket rows and the session, both in the database
 class QuickOrderView(FormView):
     template_name = "shop/quick_order.html"
     form_class = QuickOrderForm

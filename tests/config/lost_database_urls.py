@@ -3,6 +3,8 @@
 ``?write=before`` writes (in autocommit) before the session ends;
 ``?write=transaction`` writes inside a transaction the loss interrupts;
 ``?read_upload=1`` reads the uploaded ``sheet`` and answers with it.
+``halfway/`` is declared safe to repeat; ``halfway-file/`` (a side effect outside the
+database first) is not.
 """
 
 import psycopg
@@ -10,6 +12,8 @@ from django.db import connection, transaction
 from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
+
+from security.replay import safe_to_repeat
 
 calls: list[str] = []
 
@@ -25,6 +29,7 @@ def _touch(cursor) -> None:
     cursor.execute("UPDATE django_site SET name = name")
 
 
+@safe_to_repeat
 @csrf_exempt
 def session_ended_halfway(request):
     write = request.GET.get("write")
@@ -45,4 +50,17 @@ def session_ended_halfway(request):
     return HttpResponse(upload if upload is not None else "ok")
 
 
-urlpatterns = [path("halfway/", session_ended_halfway)]
+files_written: list[str] = []
+
+
+@csrf_exempt
+def file_written_then_session_ended(request):
+    """Not declared safe to repeat: it writes a file (say, a lot-sheet preview) first."""
+    files_written.append(request.method)
+    return session_ended_halfway.__wrapped__(request)
+
+
+urlpatterns = [
+    path("halfway/", session_ended_halfway),
+    path("halfway-file/", file_written_then_session_ended),
+]

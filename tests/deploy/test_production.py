@@ -160,6 +160,7 @@ def test_make_prod_serves_the_demo_over_gunicorn_with_a_worker_and_beat(
         "STATIC_ROOT": str(tmp_path / "static"),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "CELERY_BEAT_SCHEDULE_FILE": str(tmp_path / "beat-schedule"),
+        "TAIBAO_LOAD_DEMO": "1",  # asked for explicitly: production never loads it otherwise
     }
     log = tmp_path / "stack.log"
     with log.open("w") as out:
@@ -178,7 +179,7 @@ def test_make_prod_serves_the_demo_over_gunicorn_with_a_worker_and_beat(
         )
         assert status == 200
         assert headers["Server"] == "gunicorn"
-        assert "empty shop, loading the demo world" in log.read_text()
+        assert "empty shop, TAIBAO_LOAD_DEMO=1, loading the demo world" in log.read_text()
         assert "Warmed up before forking" in log.read_text()  # config/gunicorn.conf.py
         assert Product.objects.exists()
 

@@ -76,7 +76,8 @@ def test_the_same_id_number_cannot_be_registered_twice():
         household_register(
             code="R002", head_name="乙", village=village, id_number=ID_NUMBER.lower()
         )
-    assert "R001" in caught.value.message_dict["id_number"][0]
+    message = caught.value.message_dict["id_number"][0]
+    assert "已登记" in message and "R001" not in message  # which household: not said
     assert not Household.objects.filter(code="R002").exists()
 
 

@@ -53,7 +53,7 @@ def test_lot_sheet_uploads_over_the_limit_get_a_429_and_import_nothing(client, o
 
 def test_login_posts_from_one_address_are_limited(client, db, settings):
     settings.TAIBAO_RATE_LIMITS = {**settings.TAIBAO_RATE_LIMITS, "login": (4, 300)}
-    settings.TAIBAO_LOGIN_FAILURE_LIMIT = 100  # the rate limit, not the cool-off
+    settings.AXES_FAILURE_LIMIT = 100  # the rate limit, not the cool-off
     codes = [
         client.post(
             "/accounts/login/",

@@ -22,6 +22,7 @@ from oscar.views import sort_queryset
 
 from farmers.errors import bilingual
 from money.split import FEN
+from security.formulas import neutralise_cell
 from shop.dashboard.orders.forms import SellerOrderSearchForm
 from shop.dashboard.orders.selectors import (
     is_seller_staff_only,
@@ -86,7 +87,8 @@ class OrderListView(views.OrderListView):
         if is_seller_staff_only(self.request.user):
             # Quantized: SQLite hands back a computed sum without its two decimals.
             row.update(value=order.own_total_incl_tax.quantize(FEN), num_items=order.own_num_items)
-        return row
+        # Names come from buyers' address books: "=HYPERLINK(...)" must stay text.
+        return {column: neutralise_cell(value) for column, value in row.items()}
 
 
 class OrderStatsView(views.OrderStatsView):

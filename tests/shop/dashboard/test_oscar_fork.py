@@ -1,12 +1,20 @@
-"""Oscar finds our dashboard classes through the fork alone (no class loader of ours)."""
+"""Oscar finds our dashboard classes through the fork alone; the class loader names only
+classes of apps the project does not fork."""
 
 from django.apps import apps
 from django.conf import settings
-from oscar.core.loading import get_class
+from oscar.core.loading import default_class_loader, get_class
 
 
-def test_oscars_default_class_loader_is_used():
-    assert settings.OSCAR_DYNAMIC_CLASS_LOADER == "oscar.core.loading.default_class_loader"
+def test_the_class_loader_names_no_class_of_a_forked_app():
+    from shop.class_loading import OVERRIDES
+
+    assert settings.OSCAR_DYNAMIC_CLASS_LOADER == "shop.class_loading.class_loader"
+    for (module_label, name), ours in OVERRIDES.items():
+        # Oscar's own loader finds Oscar's class: the app is not forked, the loader is its seam.
+        (found,) = default_class_loader(module_label, [name], "oscar.apps")
+        assert found.__module__.startswith("oscar.apps."), (module_label, name)
+        assert get_class(module_label, name).__module__ == ours.rsplit(".", 1)[0]
 
 
 def test_the_dashboard_home_and_its_sub_apps_views_come_from_the_fork():
