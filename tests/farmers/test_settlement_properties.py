@@ -73,7 +73,10 @@ def test_owed_minus_paid_is_the_balance_for_any_sequence(consigned, operations):
                     lot.units_remaining - lot.units_committed
                     for lot in Lot.objects.filter(stock_record=supply.stock_record)
                 )
-                units = min(op[1], available)
+                # A reversal of attribution frees lots, not the order's allocation: the
+                # stock record's own free units bound a sale too.
+                supply.stock_record.refresh_from_db()
+                units = min(op[1], available, supply.stock_record.net_stock_level)
                 if not units:
                     continue
                 orders.append(sell(supply, units))
