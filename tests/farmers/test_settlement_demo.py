@@ -3,11 +3,13 @@
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
 
 from demo.history import demo_history_load
 from demo.settlement import demo_settlement_load
 from farmers.models import Payee, PayoutBatch, PayoutLine, Seller, SettlementTerms, SurplusReturn
-from farmers.reports.settlement import balances
+from farmers.reports.settlement import balances, team_settlement
 
 pytestmark = pytest.mark.django_db
 
@@ -29,4 +31,11 @@ def test_the_demo_pays_its_households_and_returns_fengles_surplus(demo_world):
     for row in balances():
         assert row.owed - row.paid == row.balance and row.paid >= 0
     assert "payout batches" in summary
+    # A year of history: monthly batches for both sellers, and one monitored household of
+    # 丰乐's left unpaid long enough for the team to see it flagged.
+    for seller in (fengle, shop):
+        assert PayoutBatch.objects.filter(seller=seller, kind="balance").count() >= 6
+    today = timezone.localdate()
+    flagged = team_settlement(today=today, overdue_days=settings.TAIBAO_PAYOUT_OVERDUE_DAYS)
+    assert [row.household for row in flagged.overdue_monitored]
     assert demo_settlement_load() == "settlement: already loaded"

@@ -2,11 +2,11 @@
 
 import pytest
 from django.contrib.auth.models import Permission
-from farmers.factories import HouseholdFactory, VillageFactory
 from oscar.test.factories import UserFactory
 
 from farmers.models import Household, PersonalDataReveal
 from farmers.services.households import household_personal_data_set
+from testing.factories import HouseholdFactory, VillageFactory
 from tests.farmers.test_household_register_views import ID_NUMBER, household_form_data, url
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_editing_to_a_known_id_number_names_no_household_and_is_audited(client, 
 def test_a_new_id_number_records_no_audit(client, clerk, holder):
     import datetime
 
-    from farmers.demo_personal_data import demo_id_number
+    from demo.personal_data import demo_id_number
 
     fresh = demo_id_number(datetime.date(1970, 5, 6), 321)
     response = client.post(
