@@ -13,6 +13,7 @@ CODE_PATH = re.compile(r"`(/[A-Za-z0-9_./-]*)`")
 NOT_PAGES = {
     "/admin/": "named as where the admin is not (ADMIN_URL)",
     "/media/": "a prefix for uploaded files, served by a proxy in production",
+    "/api/v1/auth/token/": "the API's token endpoint answers POST only (tested in tests/security)",
     "/stripe/webhook/": "Stripe posts signed events; a GET is refused",
 }
 

@@ -52,7 +52,7 @@ def test_the_figures_are_the_reports_figures(
     _login(client, "team@taibao.example")
     home = client.get(URL).context["home"]
     monitored = client.get(reverse("team-dashboard:team-monitored")).context
-    flagged = [row.code for row in monitored["rows"] if row.flagged]
+    flagged = [row.code for row, *_settlement in monitored["rows"] if row.flagged]
     assert [row.code for row in home.flagged] == flagged
     transfers = client.get(reverse("shop-dashboard:transfers")).context["orders"]
     assert home.transfers_waiting == len(transfers) == 1
