@@ -1,3 +1,5 @@
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
@@ -16,6 +18,15 @@ class LoginPolicyObtainAuthToken(ObtainAuthToken):
 
     throttle_classes = []
 
+    @extend_schema(
+        responses={
+            200: AuthTokenSerializer,
+            400: OpenApiResponse(description="Wrong e-mail or password / 账号或密码错误"),
+            429: OpenApiResponse(
+                description="Too many failed logins from this address: wait (Retry-After)"
+            ),
+        }
+    )
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
