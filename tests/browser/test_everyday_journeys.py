@@ -68,14 +68,14 @@ def test_team_finds_an_order_awaiting_transfer_by_its_po_number(
 ):
     sign_in(page, live_server, "team@taibao.example")
     page.goto(live_server.url + "/dashboard/transfers/")
-    page.fill("input[name=q]", "DEMO-PO-GG-003")
+    page.fill("input[name=q]", "DEMO-PO-GG-W52")
     page.get_by_role("button", name="搜索").click()
     page.wait_for_load_state()
     rows = page.locator(".shop-awaiting tbody tr")
     assert rows.count() == 1
-    number = Order.objects.get(po_number="DEMO-PO-GG-003").number
+    number = Order.objects.get(po_number="DEMO-PO-GG-W52").number
     assert number in rows.first.inner_text()
-    assert rows.first.locator(".shop-po-number").inner_text() == "DEMO-PO-GG-003"
+    assert rows.first.locator(".shop-po-number").inner_text() == "DEMO-PO-GG-W52"
 
     page.fill("input[name=q]", "国光")  # by the enterprise's name
     page.get_by_role("button", name="搜索").click()
@@ -120,7 +120,7 @@ def test_seller_sees_low_stock_on_the_stock_page_and_dashboard_home(page, live_s
 
 
 def test_buyer_confirms_before_an_order_is_cancelled(page, live_server, demo_with_orders):
-    order = Order.objects.get(po_number="DEMO-PO-GG-003")
+    order = Order.objects.get(po_number="DEMO-PO-GG-W52")
     sign_in(page, live_server, "buyer@guoguang.example")
     page.goto(live_server.url + f"/enterprise/orders/{order.number}/")
     page.click("#cancel-order")

@@ -35,12 +35,13 @@ def replay_the_migration_that_creates_shipping_event_types() -> None:
 
 
 def test_seller_ships_a_demo_order_and_the_buyer_sees_carrier_and_tracking_number(
-    page, live_server
+    page, live_server, settings
 ):
+    settings.TAIBAO_LOAD_DEMO = True  # the tests run with DEBUG off, as production does
     replay_the_migration_that_creates_shipping_event_types()
     assert list(ShippingEventType.objects.values_list("code", flat=True)) == ["shipped"]
     call_command("load_demo", stdout=io.StringIO())
-    number = Order.objects.get(po_number="DEMO-PO-GG-002").number  # 国光's, with a Fengle line
+    number = Order.objects.get(po_number="DEMO-PO-GG-W50").number  # 国光's, with a Fengle line
 
     sign_in(page, live_server, "seller@fengle.example")
     page.goto(live_server.url + "/dashboard/orders/")

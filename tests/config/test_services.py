@@ -11,7 +11,7 @@ from django.db import connection
 
 from config.celery_app import app
 from testing.processes import celery_worker_command
-from tests.conftest import IN_CI, require_service
+from tests.conftest import IN_CI, celery_connections_fresh, require_service
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,6 +30,7 @@ def test_ci_runs_on_postgresql():
 def test_a_worker_started_against_redis_answers(redis_url):
     assert settings.CELERY_TASK_ALWAYS_EAGER is False
     assert app.conf.broker_url == redis_url
+    celery_connections_fresh()
     worker = subprocess.Popen(
         celery_worker_command(name=f"probe-{os.getpid()}", queues=None),
         cwd=ROOT,

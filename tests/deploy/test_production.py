@@ -19,6 +19,7 @@ from psycopg import sql
 
 from catalog.models import Product
 from config.celery_app import app
+from tests.conftest import celery_connections_fresh
 from tests.deploy.conftest import ROOT, database_url
 
 PRODUCTION = {
@@ -194,6 +195,7 @@ def test_make_prod_serves_the_demo_over_gunicorn_with_a_worker_and_beat(
         assert (status, headers["Content-Type"]) == (200, "image/png")
 
         worker_name = f"worker.{port + 100}@"
+        celery_connections_fresh()
         replies = wait_for(
             lambda: [r for r in app.control.ping(timeout=1) if worker_name in next(iter(r))],
             60,
