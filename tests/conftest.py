@@ -87,23 +87,6 @@ def _tasks_in_process():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager, app.conf.broker_url = eager, broker_url
-    # A test that pointed the app at a broker of its own closes that pool when done; never
-    # leave a closed pool (or a producer pool over it) for the next test, whatever the order.
-    for owner, name in ((app, "_pool"), (app.amqp, "_producer_pool")):
-        pool = getattr(owner, name, None)
-        connections = getattr(pool, "connections", pool)
-        if getattr(pool, "_closed", False) or getattr(connections, "_closed", False):
-            setattr(owner, name, None)
-    # kombu keeps producer pools per broker address for the whole process, and the control
-    # mailbox keeps the one it first got: a closed one is dropped from both.
-    mailbox = app.control.mailbox
-    kept = mailbox.__dict__.get("producer_pool")
-    if kept is not None and getattr(getattr(kept, "connections", None), "_closed", False):
-        import kombu.pools
-
-        del mailbox.__dict__["producer_pool"]
-        app.amqp._producer_pool = None
-        kombu.pools.reset()
 
 
 # 00:20 on New Year's Day in Shanghai: a new day, month and year there, still the old
